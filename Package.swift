@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Halo",
+    products: [
+        .executable(name: "halod", targets: ["halod"]),
+        .library(name: "HaloConfig", targets: ["HaloConfig"]),
+        .library(name: "VRRP", targets: ["VRRP"]),
+        .library(name: "HaloNet", targets: ["HaloNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure value types shared by every layer: IP addresses and prefixes.
+        .target(name: "HaloNet"),
+        // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
+        .target(name: "HaloConfig", dependencies: ["HaloNet"]),
+        // VRRP packet codec and state machine: no I/O, no clock.
+        .target(name: "VRRP", dependencies: ["HaloNet"]),
+        // Deterministic simulated LAN (virtual clock, loss, delay, partitions) driving
+        // the state machine; used by the tests and by the halo-sim soak command.
+        .target(name: "VRRPSimulation", dependencies: ["VRRP", "HaloNet"]),
+        .executableTarget(
+            name: "halo-sim",
+            dependencies: ["VRRPSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "halod",
+            dependencies: [
+                "HaloConfig", "VRRP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
+        .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),
+        // Runs the built halod binary (depending on the executable makes `swift test` build it).
+        .testTarget(name: "HalodTests", dependencies: ["halod"]),
+        .testTarget(name: "VRRPTests", dependencies: ["VRRP", "VRRPSimulation"], resources: [.copy("Vectors")]),
+    ]
+)
