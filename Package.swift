@@ -16,6 +16,12 @@ let package = Package(
     targets: [
         // Pure value types shared by every layer: IP addresses and prefixes.
         .target(name: "HaloNet"),
+        // Kernel access: libmnl, rtnetlink headers and the CMSG helpers Swift cannot import.
+        .target(name: "CHaloLinux", linkerSettings: [.linkedLibrary("mnl")]),
+        // The thin imperative shell: event loop, netlink addresses and events, raw VRRP and frame sockets.
+        .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"]),
+        // Network-namespace lab for tests and benchmarks: a bridge "switch", hosts with eth0, fault injection.
+        .target(name: "HaloLab", dependencies: ["CHaloLinux"]),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.
@@ -36,6 +42,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
+        // Kernel-facing tests: run as root in network namespaces they create.
+        .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
         .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),
         // Runs the built halod binary (depending on the executable makes `swift test` build it).
         .testTarget(name: "HalodTests", dependencies: ["halod"]),
