@@ -22,6 +22,11 @@ let package = Package(
         .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"]),
         // Network-namespace lab for tests and benchmarks: a bridge "switch", hosts with eth0, fault injection.
         .target(name: "HaloLab", dependencies: ["CHaloLinux"]),
+        // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
+        .target(
+            name: "HaloDaemon",
+            dependencies: ["HaloConfig", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
+        ),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.

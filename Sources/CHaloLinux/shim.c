@@ -5,6 +5,9 @@
 #include <sys/ioctl.h>
 #include <arpa/inet.h>
 #include <sched.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <sys/prctl.h>
 
 int halo_enter_network_namespace(int fd) { return setns(fd, CLONE_NEWNET); }
 
@@ -114,3 +117,48 @@ int halo_nlmsg_error(const struct nlmsghdr *header) {
     const struct nlmsgerr *error = mnl_nlmsg_get_payload(header);
     return -error->error;
 }
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int halo_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int halo_signalfd(const int *signals) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int *s = signals; *s >= 0; s++) sigaddset(&set, *s);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int halo_read_signal(int fd) {
+    struct signalfd_siginfo info;
+    if (read(fd, &info, sizeof(info)) != sizeof(info)) return -1;
+    return (int)info.ssi_signo;
+}
+
+void halo_unblock_all_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    pthread_sigmask(SIG_SETMASK, &set, NULL);
+}
+
+extern char **environ;
+
+pid_t halo_spawn(const char *path, char *const argv[]) {
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int rc = posix_spawn(&pid, path, NULL, &attributes, argv, environ);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}
+
+int halo_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0); }

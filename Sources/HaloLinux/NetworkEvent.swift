@@ -18,6 +18,13 @@ public struct LinkStatus: Hashable, Sendable {
     /// Carrier present (IFF_LOWER_UP): a pulled cable or a downed bridge port clears it.
     public var hasCarrier: Bool
 
+    public init(interfaceIndex: Int32, name: String, isUp: Bool, hasCarrier: Bool) {
+        self.interfaceIndex = interfaceIndex
+        self.name = name
+        self.isUp = isUp
+        self.hasCarrier = hasCarrier
+    }
+
     /// Usable for VRRP: up with carrier (IFF_RUNNING alone lags behind on some drivers).
     public var isUsable: Bool { isUp && hasCarrier }
 }

@@ -14,6 +14,8 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+#include <sys/signalfd.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <stdint.h>
@@ -55,5 +57,24 @@ int halo_nlmsg_error(const struct nlmsghdr *header);
 
 /// setns(fd, CLONE_NEWNET) for the calling thread (setns needs _GNU_SOURCE, which Swift does not set).
 int halo_enter_network_namespace(int fd);
+
+/// pidfd_open(2): a file descriptor that becomes readable when the process exits.
+int halo_pidfd_open(pid_t pid);
+
+/// Blocks `signals` (a -1-terminated list) in the calling thread and returns a
+/// non-blocking signalfd for them; threads created afterwards inherit the mask.
+int halo_signalfd(const int *signals);
+
+/// Reads one signal from a signalfd; returns its number, or -1 when none is pending.
+int halo_read_signal(int fd);
+
+/// Restores the default signal mask (for children about to exec).
+void halo_unblock_all_signals(void);
+
+/// posix_spawn with a clean signal mask and default dispositions; returns the pid or -1.
+pid_t halo_spawn(const char *path, char *const argv[]);
+
+/// prctl(PR_SET_PDEATHSIG): deliver `signal` to this process when its parent dies.
+int halo_set_parent_death_signal(int signal);
 
 #endif
