@@ -46,15 +46,14 @@ public struct SyncGroup: Sendable {
         react(to: produced, from: member, at: now, &actions)
     }
 
-    /// Propagates one member's state change to the others.
+    /// Propagates one member's change to the others: faults first (a member going
+    /// to Fault pulls the others into Fault, not Backup), then leaving Master.
     private mutating func react(to produced: [RouterAction], from member: Int, at now: VRRPInstant, _ actions: inout [MemberAction]) {
-        for case .stateChanged(let from, let to, _) in produced {
-            if from == .master && to != .master {
-                for other in members.indices where other != member && members[other].state == .master {
-                    deliver(.syncGroup(.peerLeftMaster), to: other, at: now, &actions)
-                }
+        updatePeerFaults(at: now, &actions)
+        for case .stateChanged(let from, let to, _) in produced where from == .master && to != .master && to != .fault {
+            for other in members.indices where other != member && members[other].state == .master {
+                deliver(.syncGroup(.peerLeftMaster), to: other, at: now, &actions)
             }
-            if to == .fault || from == .fault { updatePeerFaults(at: now, &actions) }
         }
     }
 

@@ -1,0 +1,87 @@
+import ArgumentParser
+import HaloConfig
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Halo daemon's command line, spelled like keepalived's so existing unit
+/// files and habits keep working. This build only checks configurations.
+@main
+struct Halod: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "halod",
+        abstract: "Halo high-availability daemon (keepalived-compatible VRRP).",
+        discussion: """
+        Reads a keepalived.conf-style configuration. Default file: \(ConfigFileChoice.primary), \
+        falling back to \(ConfigFileChoice.fallback).
+
+        With --config-test, prints every error and warning as file:line:column, then a summary of \
+        what would run, and exits with:
+        \(ConfigTestStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
+          \(Halod.daemonUnavailableExitCode)  daemon mode requested: this build only has --config-test
+          64 command-line usage error
+        """,
+        version: "halod 0.1.0 (keepalived 2.2.7 configuration language)"
+    )
+
+    static let daemonUnavailableExitCode: Int32 = 1
+
+    @Option(name: [.customShort("f"), .customLong("use-file")], help: "Configuration file to read.")
+    var useFile: String?
+
+    @Flag(name: [.customShort("t"), .customLong("config-test")], help: "Check the configuration, print what would run, and exit.")
+    var configTest = false
+
+    @Flag(name: [.customShort("n"), .customLong("dont-fork")], help: "Stay in the foreground (accepted for keepalived compatibility).")
+    var dontFork = false
+
+    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to the console (accepted for keepalived compatibility).")
+    var logConsole = false
+
+    @Flag(name: [.customShort("D"), .customLong("log-detail")], help: "Detailed log messages (accepted for keepalived compatibility).")
+    var logDetail = false
+
+    @Option(name: [.customShort("p"), .customLong("pid")], help: "PID file (accepted for keepalived compatibility).")
+    var pidFile: String?
+
+    @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only the VRRP subsystem (Halo has no other; accepted).")
+    var vrrpOnly = false
+
+    func run() throws {
+        let source = SystemFileSource()
+        let path = ConfigFileChoice.path(explicit: useFile, exists: { source.read(path: $0).isSuccess })
+        guard configTest else {
+            printError("halod: only --config-test is available in this build (the daemon comes with the VRRP data plane); try: halod -f \(path) --config-test")
+            throw ExitCode(Self.daemonUnavailableExitCode)
+        }
+        let result = ConfigurationLoader.load(path: path, source: source)
+        let report = ConfigTestReport(path: path, result: result, kernelHasIPVS: source.read(path: "/proc/net/ip_vs").isSuccess)
+        print(report.render(), terminator: "")
+        throw ExitCode(report.status.rawValue)
+    }
+
+    private func printError(_ message: String) {
+        // stderr the C global is not concurrency-safe under Swift 6; write(2) is.
+        var line = message + "\n"
+        _ = line.withUTF8 { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Which file to read when `-f` is not given.
+enum ConfigFileChoice {
+    static let primary = "/etc/halo/halo.conf"
+    static let fallback = "/etc/keepalived/keepalived.conf"
+
+    static func path(explicit: String?, exists: (String) -> Bool) -> String {
+        if let explicit { return explicit }
+        return exists(primary) || !exists(fallback) ? primary : fallback
+    }
+}
+
+extension Result {
+    var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
+}
