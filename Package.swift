@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "halod",
             dependencies: [
-                "HaloConfig", "VRRP",
+                "HaloConfig", "HaloDaemon", "VRRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

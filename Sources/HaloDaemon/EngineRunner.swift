@@ -5,7 +5,9 @@ import Logging
 /// Runs the engine in this process until SIGTERM/SIGINT and a finished hand-off.
 public enum EngineRunner {
     /// Returns the process exit code: 0 after a clean shutdown.
-    public static func run(_ configuration: EngineConfiguration, logger: Logger) -> Int32 {
+    public static func run(_ configuration: EngineConfiguration, logger: Logger, underSupervisor: Bool = false) -> Int32 {
+        // The supervisor is our parent: if it dies, stop cleanly instead of running unsupervised.
+        if underSupervisor { setParentDeathSignal(SIGTERM) }
         do {
             // Block signals before any thread exists, so only the loop ever sees them.
             let signals = try SignalSource([SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2])

@@ -1,5 +1,7 @@
 import ArgumentParser
 import HaloConfig
+import HaloDaemon
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -48,17 +50,54 @@ struct Halod: ParsableCommand {
     @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only the VRRP subsystem (Halo has no other; accepted).")
     var vrrpOnly = false
 
+    @Flag(name: .customLong("engine"), help: .hidden)
+    var engineProcess = false
+
+    @Flag(name: .customLong("no-supervisor"), help: "Run the engine in this process, without the supervisor that removes the VIPs if the engine dies.")
+    var noSupervisor = false
+
     func run() throws {
         let source = SystemFileSource()
         let path = ConfigFileChoice.path(explicit: useFile, exists: { source.read(path: $0).isSuccess })
         guard configTest else {
-            printError("halod: only --config-test is available in this build (the daemon comes with the VRRP data plane); try: halod -f \(path) --config-test")
-            throw ExitCode(Self.daemonUnavailableExitCode)
+            throw ExitCode(runDaemon(path: path, source: source))
         }
         let result = ConfigurationLoader.load(path: path, source: source)
         let report = ConfigTestReport(path: path, result: result, kernelHasIPVS: source.read(path: "/proc/net/ip_vs").isSuccess)
         print(report.render(), terminator: "")
         throw ExitCode(report.status.rawValue)
+    }
+
+    /// Loads the configuration (refusing to start on errors, as keepalived does for
+    /// what it cannot run) and runs the supervisor, or the engine itself.
+    private func runDaemon(path: String, source: SystemFileSource) -> Int32 {
+        LoggingSystem.bootstrap { label in
+            ConsoleLogHandler(label: label, level: logDetail ? .debug : .info, timestamps: logConsole)
+        }
+        let logger = Logger(label: "halod")
+        let result = ConfigurationLoader.load(path: path, source: source)
+        for diagnostic in result.diagnostics { logger.warning("\(diagnostic)") }
+        guard let configuration = result.configuration, result.errors.isEmpty else {
+            logger.critical("configuration \(path) has errors; not starting (see halod -f \(path) --config-test)")
+            return ConfigTestStatus.cannotRun.rawValue
+        }
+        let engineConfiguration = EngineConfiguration(configuration)
+        if engineProcess {
+            return EngineRunner.run(engineConfiguration, logger: logger, underSupervisor: true)
+        }
+        if let pidFile { writePIDFile(pidFile) }
+        defer { if let pidFile { unlink(pidFile) } }
+        if noSupervisor { return EngineRunner.run(engineConfiguration, logger: logger) }
+        let arguments = CommandLine.arguments + ["--engine"]
+        return Supervisor(engineArguments: arguments, configuration: engineConfiguration, logger: logger).run()
+    }
+
+    private func writePIDFile(_ path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var text = "\(getpid())\n"
+        _ = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 
     private func printError(_ message: String) {
