@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
         // Kernel-facing tests: run as root in network namespaces they create.
         .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
+        // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.
+        .testTarget(name: "LabTests", dependencies: ["halod", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
         .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),
         // Runs the built halod binary (depending on the executable makes `swift test` build it).
         .testTarget(name: "HalodTests", dependencies: ["halod"]),

@@ -104,6 +104,10 @@ final class InstanceRuntime {
         case .becameMaster:
             cancelAnnouncements()
             sendAnnouncements(count: settings.masterRepeat)
+            let followUp = settings.followUpMilliseconds
+            if followUp > 0 && (settings.masterDelayMilliseconds == 0 || settings.masterDelayMilliseconds > followUp) {
+                scheduleAnnouncement(after: followUp, count: settings.masterRepeat, repeating: false)
+            }
             if settings.masterDelayMilliseconds > 0 {
                 scheduleAnnouncement(after: settings.masterDelayMilliseconds, count: settings.masterRepeat, repeating: false)
             }

@@ -145,6 +145,12 @@ public struct AnnouncementSettings: Hashable, Sendable {
     /// after any conflict, see RouterAction.AnnounceReason).
     public var lowerPriorityRepeat: Int = 5
     public var lowerPriorityDelayMilliseconds: Int64 = 0
+    /// A follow-up burst this long after becoming master, unless the second burst
+    /// comes sooner anyway. Linux neighbours ignore ARP updates that arrive within
+    /// `locktime` (1 s) of the previous one, and a port that just came up may
+    /// drop the first burst while the switch catches up (linkwatch runs once a
+    /// second); 1.1 s later both have passed. 0 = off.
+    public var followUpMilliseconds: Int64 = 1_100
     /// Gap between frames in one burst (vrrp_garp_interval / vrrp_gna_interval, 0).
     public var intervalMicroseconds: Int64 = 0
 

@@ -65,17 +65,16 @@ public final class Lab: @unchecked Sendable {
         try switchNamespace.run("ip", "link", "set", switchPort(of: host), up ? "up" : "down")
     }
 
-    /// Drops all traffic from and to a host at the switch while carrier stays up
-    /// (a blackhole: the split-brain case). Uses bridge port isolation via tc.
+    /// Drops all traffic from and to a host at the switch while its carrier
+    /// stays up (a blackhole: the split-brain case): the port leaves the bridge
+    /// but stays up. (This kernel has neither netem nor the matchall classifier.)
     public func setBlackhole(of host: String, _ on: Bool) throws {
         let port = switchPort(of: host)
         if on {
-            try switchNamespace.run("tc", "qdisc", "add", "dev", port, "root", "netem", "loss", "100%")
-            try switchNamespace.run("tc", "qdisc", "add", "dev", port, "ingress")
-            try switchNamespace.run("tc", "filter", "add", "dev", port, "parent", "ffff:", "matchall", "action", "drop")
+            try switchNamespace.run("ip", "link", "set", port, "nomaster")
         } else {
-            try switchNamespace.run("tc", "qdisc", "del", "dev", port, "root")
-            try switchNamespace.run("tc", "qdisc", "del", "dev", port, "ingress")
+            try switchNamespace.run("ip", "link", "set", port, "master", "br0")
+            try switchNamespace.run("ip", "link", "set", port, "up")
         }
     }
 

@@ -16,10 +16,10 @@ struct LabBaselineTests {
         try lab.addHost("n2", addresses: ["192.0.2.12/24"])
         let client = try lab.addHost("c", addresses: ["192.0.2.50/24"])
         let vip = "192.0.2.100"
-        let master = try Keepalived.start("k1", in: lab, host: "n1", config: Keepalived.instanceConfig(
+        let master = try Keepalived.start("k1", in: lab, host: "n1", config: LabConfig.instance(
             state: "MASTER", priority: 150, advertInterval: "0.1", version: 3, vips: ["\(vip)/24"]))
         defer { master.kill() }
-        let backup = try Keepalived.start("k2", in: lab, host: "n2", config: Keepalived.instanceConfig(
+        let backup = try Keepalived.start("k2", in: lab, host: "n2", config: LabConfig.instance(
             state: "BACKUP", priority: 100, advertInterval: "0.1", version: 3, vips: ["\(vip)/24"]))
         defer { backup.kill() }
 
