@@ -113,6 +113,7 @@ public struct VirtualRouter: Sendable {
             wantsMaster = false
             cancel(.masterDown, &actions)
             cancel(.preemptDelay, &actions)
+            preemptDelayPhase = .idle
         case .initialize, .fault: isWithdrawn = true
         case .handingOff: return
         }
