@@ -115,6 +115,7 @@ final class InstanceRuntime {
                 scheduleAnnouncement(after: settings.refreshMilliseconds, count: settings.refreshRepeat, repeating: true)
             }
         case .stayedMasterAfterConflict:
+            logger.info("(\(spec.name)) heard another master; staying master and re-announcing the virtual addresses")
             if settings.lowerPriorityDelayMilliseconds > 0 {
                 scheduleAnnouncement(after: settings.lowerPriorityDelayMilliseconds, count: settings.lowerPriorityRepeat, repeating: false)
             } else {
