@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// The Halo daemon's command line, spelled like keepalived's so existing unit
-/// files and habits keep working. This build only checks configurations.
+/// files and habits keep working.
 @main
 struct Halod: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,16 +18,18 @@ struct Halod: ParsableCommand {
         Reads a keepalived.conf-style configuration. Default file: \(ConfigFileChoice.primary), \
         falling back to \(ConfigFileChoice.fallback).
 
+        Without --config-test, runs the VRRP engine under a supervisor process: if the engine dies \
+        without cleaning up, the supervisor removes its virtual addresses at once and starts a new \
+        engine. SIGTERM/SIGINT hand mastership off (priority-0 advert, addresses kept until the \
+        successor is heard), then exit 0. A configuration with errors is not started (exit 3).
+
         With --config-test, prints every error and warning as file:line:column, then a summary of \
         what would run, and exits with:
         \(ConfigTestStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
-          \(Halod.daemonUnavailableExitCode)  daemon mode requested: this build only has --config-test
           64 command-line usage error
         """,
         version: "halod 0.1.0 (keepalived 2.2.7 configuration language)"
     )
-
-    static let daemonUnavailableExitCode: Int32 = 1
 
     @Option(name: [.customShort("f"), .customLong("use-file")], help: "Configuration file to read.")
     var useFile: String?
@@ -35,16 +37,16 @@ struct Halod: ParsableCommand {
     @Flag(name: [.customShort("t"), .customLong("config-test")], help: "Check the configuration, print what would run, and exit.")
     var configTest = false
 
-    @Flag(name: [.customShort("n"), .customLong("dont-fork")], help: "Stay in the foreground (accepted for keepalived compatibility).")
+    @Flag(name: [.customShort("n"), .customLong("dont-fork")], help: "Stay in the foreground (halod always does; accepted for keepalived compatibility).")
     var dontFork = false
 
-    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to the console (accepted for keepalived compatibility).")
+    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to the console with timestamps (halod always logs to stderr).")
     var logConsole = false
 
-    @Flag(name: [.customShort("D"), .customLong("log-detail")], help: "Detailed log messages (accepted for keepalived compatibility).")
+    @Flag(name: [.customShort("D"), .customLong("log-detail")], help: "Detailed log messages (debug level).")
     var logDetail = false
 
-    @Option(name: [.customShort("p"), .customLong("pid")], help: "PID file (accepted for keepalived compatibility).")
+    @Option(name: [.customShort("p"), .customLong("pid")], help: "Write the supervisor's pid to this file.")
     var pidFile: String?
 
     @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only the VRRP subsystem (Halo has no other; accepted).")
