@@ -38,6 +38,11 @@ let package = Package(
             name: "halo-sim",
             dependencies: ["VRRPSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Demo pair and benchmark against keepalived, in the namespace lab.
+        .executableTarget(
+            name: "halo-lab",
+            dependencies: ["HaloLab", "HaloLinux", "HaloNet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "halod",
             dependencies: [

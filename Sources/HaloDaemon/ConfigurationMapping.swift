@@ -9,7 +9,30 @@ extension EngineConfiguration {
         let globals = configuration.globals
         self.init(
             instances: configuration.instances.compactMap { InstanceSpec($0, globals: globals) },
-            syncGroups: configuration.syncGroups.map { SyncGroupSpec(name: $0.name, members: $0.members) })
+            syncGroups: configuration.syncGroups.map { SyncGroupSpec(name: $0.name, members: $0.members) },
+            notRun: Self.partsNotRun(configuration))
+    }
+
+    /// What the VRRP engine of this version does not act on, so the log says so
+    /// instead of silently running without it.
+    static func partsNotRun(_ configuration: Configuration) -> [String] {
+        var notes: [String] = []
+        for instance in configuration.instances {
+            let name = "(\(instance.name))"
+            if !instance.trackedScripts.isEmpty || !instance.trackedFiles.isEmpty {
+                notes.append("\(name) track_script / track_file: not run by this version; the priority stays at its base value")
+            }
+            if !instance.notify.all.isEmpty { notes.append("\(name) notify scripts: not run by this version") }
+            if !instance.virtualRoutes.isEmpty { notes.append("\(name) virtual_routes: not installed by this version") }
+            if instance.virtualMAC != nil { notes.append("\(name) use_vmac: not supported; adverts and announcements use the interface's own MAC") }
+        }
+        for group in configuration.syncGroups where !group.notify.all.isEmpty || !group.trackedScripts.isEmpty {
+            notes.append("(\(group.name)) sync group notify / track_script: not run by this version")
+        }
+        for server in configuration.virtualServers {
+            notes.append("virtual_server \(server.address) \(server.port): parsed and validated; not run (Halo does not program IPVS)")
+        }
+        return notes
     }
 }
 
@@ -35,7 +58,8 @@ extension InstanceSpec {
             unicastPeers: peers.isEmpty ? nil : peers,
             sourceAddress: peers.isEmpty ? instance.multicastSource : (instance.unicastSource ?? instance.multicastSource),
             multicastGroup: family == .ipv4 ? .v4(globals.multicastGroup4) : .v6(globals.multicastGroup6),
-            checkUnicastSource: globals.checkUnicastSource,
+            // Halo checks unicast sources against the peer list always (keepalived only with check_unicast_src).
+            checkUnicastSource: true,
             announcements: AnnouncementSettings(instance.gratuitousARP.overriding(globals.gratuitousARP)),
             trackedInterfaces: instance.trackedInterfaces.map { TrackedLink(name: $0.name, weight: $0.weight) },
             dontTrackPrimary: instance.dontTrackPrimary)

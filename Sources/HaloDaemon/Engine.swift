@@ -167,6 +167,7 @@ public final class Engine {
             guard let onStopped else { return }
             logger.warning("hand-off did not finish in time; removing virtual addresses")
             for instance in instances where instance.holdsAddresses { instance.perform(.removeVirtualAddresses) }
+            logStatistics()
             self.onStopped = nil
             onStopped()
         }
@@ -177,7 +178,20 @@ public final class Engine {
         guard groups.allSatisfy(\.isStopped), let onStopped else { return }
         self.onStopped = nil
         for instance in instances { instance.cancelAllTimers() }
+        logStatistics()
         onStopped()
+    }
+
+    /// One line per instance and per receive socket: what a stop leaves for the operator.
+    func logStatistics() {
+        for instance in instances {
+            let s = instance.statistics
+            logger.info("(\(instance.spec.name)) adverts sent \(s.advertsSent), received \(s.advertsReceived), transitions \(s.transitions); advert send lateness \(s.advertLateness.summary)")
+        }
+        for (interface, family, drops) in dropCounts where !drops.isEmpty {
+            let list = drops.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            logger.info("\(interface) \(family) drops: \(list)")
+        }
     }
 
     /// Drop counters per interface and family, for logs and status.

@@ -3,10 +3,13 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var instances: [InstanceSpec]
     /// vrrp_sync_group members by instance name; instances in no group run alone.
     public var syncGroups: [SyncGroupSpec]
+    /// Parts of the configuration this build reads but does not run, said once at start.
+    public var notRun: [String]
 
-    public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = []) {
+    public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = [], notRun: [String] = []) {
         self.instances = instances
         self.syncGroups = syncGroups
+        self.notRun = notRun
     }
 
     /// Groups in configuration order: each sync group, then every instance in none.

@@ -24,6 +24,7 @@ public enum EngineRunner {
                     }
                 }
             }
+            for note in configuration.notRun { logger.warning("\(note)") }
             try engine.start()
             logger.info("VRRP engine running \(configuration.instances.count) instance(s)")
             loop.run()

@@ -58,6 +58,9 @@ final class InstanceRuntime {
             if let existing = timers[timer] { loop.cancel(existing) }
             timers[timer] = loop.schedule(at: deadline.nanoseconds) { [unowned self] in
                 timers[timer] = nil
+                if timer == .advert, state == .master {
+                    statistics.advertLateness.record(MonotonicClock.nanoseconds() - deadline.nanoseconds)
+                }
                 group.handle(.timerFired(timer), member: memberIndex)
             }
         case .cancelTimer(let timer):
@@ -216,4 +219,6 @@ struct InstanceStatistics: Sendable {
     var transitions = 0
     var addressesRestored = 0
     var warnings: [ReceiveWarning.Kind: Int] = [:]
+    /// How late the advert timer fired, as master.
+    var advertLateness = LatencyHistogram()
 }
