@@ -21,7 +21,7 @@ let package = Package(
         // The thin imperative shell: event loop, netlink addresses and events, raw VRRP and frame sockets.
         .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"]),
         // Network-namespace lab for tests and benchmarks: a bridge "switch", hosts with eth0, fault injection.
-        .target(name: "HaloLab", dependencies: ["CHaloLinux"]),
+        .target(name: "HaloLab", dependencies: ["CHaloLinux", "HaloLinux", "HaloNet"]),
         // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
         .target(
             name: "HaloDaemon",

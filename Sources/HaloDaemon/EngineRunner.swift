@@ -5,12 +5,17 @@ import Logging
 /// Runs the engine in this process until SIGTERM/SIGINT and a finished hand-off.
 public enum EngineRunner {
     /// Returns the process exit code: 0 after a clean shutdown.
-    public static func run(_ configuration: EngineConfiguration, logger: Logger, underSupervisor: Bool = false) -> Int32 {
-        // The supervisor is our parent: if it dies, stop cleanly instead of running unsupervised.
-        if underSupervisor { setParentDeathSignal(SIGTERM) }
+    /// `supervisor`: the pid of the supervising parent; when it dies, the engine stops cleanly
+    /// (hands off) instead of running unsupervised.
+    public static func run(_ configuration: EngineConfiguration, logger: Logger, supervisor: Int32? = nil) -> Int32 {
         do {
             // Block signals before any thread exists, so only the loop ever sees them.
             let signals = try SignalSource([SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2])
+            if let supervisor {
+                setParentDeathSignal(SIGTERM)
+                // The supervisor may have died between spawning us and the line above.
+                if getppid() != supervisor { kill(getpid(), SIGTERM) }
+            }
             let loop = try EventLoop()
             let engine = try Engine(configuration: configuration, loop: loop, logger: logger)
             engine.onStopped = { loop.stop() }

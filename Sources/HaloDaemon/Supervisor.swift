@@ -32,7 +32,7 @@ public struct Supervisor {
         while true {
             let engine: ChildProcess
             do {
-                engine = try ChildProcess(path: "/proc/self/exe", arguments: engineArguments)
+                engine = try ChildProcess(path: "/proc/self/exe", arguments: engineArguments + ["--engine-of", String(getpid())])
             } catch {
                 logger.critical("supervisor: cannot start the engine: \(error)")
                 return 3

@@ -12,7 +12,8 @@ public final class NetlinkSocket: @unchecked Sendable {
 
     /// `groups` is a bitmask of RTMGRP_* multicast groups to receive events from (0 for requests only).
     public init(groups: UInt32 = 0) throws {
-        guard let socket = mnl_socket_open(NETLINK_ROUTE) else { throw SystemError("mnl_socket_open") }
+        // CLOEXEC: a supervisor's netlink socket must not leak into the engines it spawns.
+        guard let socket = mnl_socket_open2(NETLINK_ROUTE, Int32(SOCK_CLOEXEC.rawValue)) else { throw SystemError("mnl_socket_open") }
         guard mnl_socket_bind(socket, groups, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let error = SystemError("mnl_socket_bind")
             mnl_socket_close(socket)

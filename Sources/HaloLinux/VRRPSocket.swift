@@ -47,7 +47,7 @@ public final class VRRPSocket: @unchecked Sendable {
 
     private func configure(multicastGroup: IPAddress?, source6: IPv6Address?) throws {
         let fd = fileDescriptor
-        try interface.name.withCString { name in
+        _ = try interface.name.withCString { name in
             try check("SO_BINDTODEVICE \(interface.name)",
                       setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, socklen_t(strlen(name) + 1)))
         }

@@ -24,14 +24,20 @@ struct Bench: ParsableCommand {
         var report = Report()
         report.line("Halo vs keepalived \(keepalivedVersion()), \(trials) trials each, 10 ms client probe")
 
-        report.section("Client-visible gap, master link lost (ms: min / median / max; theory = 3 × advert + skew at priority 100)")
+        report.section("Master link lost: client-visible gap | takeover on the wire, n1's last advert to n2's first (ms: min / median / max; theory = 3 × advert + skew at priority 100)")
         for (version, interval) in [(2, "1"), (3, "0.1"), (3, "0.02")] {
             let theory = 3 * (Double(interval)! * 1000) + (256.0 - 100) / 256 * (Double(interval)! * 1000)
             var row = ["v\(version) \(interval) s (theory \(format(theory)))"]
             for implementation in PairScenario.Implementation.allCases {
-                row.append(summarize(try trialsOf(implementation, version, interval) { pair in
-                    try pair.clientGap(settle: 0.3) { try pair.lab.setLink(of: "n1", up: false) }
-                }))
+                var gaps: [Double] = [], takeovers: [Double] = []
+                for _ in 0..<trials {
+                    let pair = try PairScenario(implementation, version: version, interval: interval)
+                    defer { pair.tearDown() }
+                    let result = try pair.measureFailover(settle: 0.3) { try pair.lab.setLink(of: "n1", up: false) }
+                    gaps.append(result.clientGap)
+                    if let takeover = result.takeover { takeovers.append(takeover) }
+                }
+                row.append("\(summarize(gaps)) | \(summarize(takeovers))")
             }
             report.row(row)
         }
@@ -141,7 +147,7 @@ struct Report {
 
     mutating func section(_ title: String) {
         print("\n== \(title)")
-        print(String(repeating: " ", count: 28) + "Halo".padding(toLength: 40, withPad: " ", startingAt: 0) + "keepalived")
+        print(String(repeating: " ", count: 28) + "Halo".padding(toLength: 44, withPad: " ", startingAt: 0) + "keepalived")
         fflush(nil)
         markdown += "\n**\(title)**\n\n| scenario | Halo | keepalived |\n|---|---|---|\n"
         inTable = true
@@ -149,7 +155,7 @@ struct Report {
 
     mutating func row(_ cells: [String]) {
         print(cells[0].padding(toLength: 28, withPad: " ", startingAt: 0)
-              + cells.dropFirst().map { $0.padding(toLength: 40, withPad: " ", startingAt: 0) }.joined())
+              + cells.dropFirst().map { $0.padding(toLength: 44, withPad: " ", startingAt: 0) }.joined())
         fflush(nil)
         markdown += "| " + cells.joined(separator: " | ") + " |\n"
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HaloLab
+import HaloNet
 
 /// One pair of VRRP daemons (halod or keepalived) in a fresh lab, with a client.
 final class PairScenario {
@@ -58,17 +59,27 @@ final class PairScenario {
     /// the gap is the longest time without a reply once the fault is injected,
     /// until n2 holds the VIP and replies have flowed for a while.
     func clientGap(settle: Double, _ fault: () throws -> Void) throws -> Double {
+        try measureFailover(settle: settle, fault).clientGap
+    }
+
+    /// The client-visible gap (ms) and the takeover seen on the wire (ms from
+    /// n1's last advert before the fault to n2's first advert after it).
+    func measureFailover(settle: Double, _ fault: () throws -> Void) throws -> (clientGap: Double, takeover: Double?) {
+        let watcher = try AdvertWatcher(in: client)
         let probe = try PingProbe(from: client, target: Self.vip)
         usleep(300_000)
         let start = PingProbe.now()
         try fault()
         guard lab.awaitAddress(Self.vip, on: "n2", seconds: 10) else {
             _ = probe.stop()
+            _ = watcher.stop()
             throw LabFailure("n2 never took over:\n\(backup.log)")
         }
         usleep(useconds_t(settle * 1_000_000))
         let end = PingProbe.now()
-        return Double(probe.stop().longestSilence(after: start, until: end)) / 1_000_000
+        let gap = Double(probe.stop().longestSilence(after: start, until: end)) / 1_000_000
+        let takeover = watcher.stop().takeover(from: IPAddress("192.0.2.11")!, to: IPAddress("192.0.2.12")!, around: start)
+        return (gap, takeover.map { Double($0) / 1_000_000 })
     }
 }
 

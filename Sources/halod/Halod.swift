@@ -52,8 +52,9 @@ struct Halod: ParsableCommand {
     @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only the VRRP subsystem (Halo has no other; accepted).")
     var vrrpOnly = false
 
-    @Flag(name: .customLong("engine"), help: .hidden)
-    var engineProcess = false
+    /// Set by the supervisor on the engine it spawns: the supervisor's pid.
+    @Option(name: .customLong("engine-of"), help: .hidden)
+    var supervisorPID: Int32?
 
     @Flag(name: .customLong("no-supervisor"), help: "Run the engine in this process, without the supervisor that removes the VIPs if the engine dies.")
     var noSupervisor = false
@@ -84,14 +85,13 @@ struct Halod: ParsableCommand {
             return ConfigTestStatus.cannotRun.rawValue
         }
         let engineConfiguration = EngineConfiguration(configuration)
-        if engineProcess {
-            return EngineRunner.run(engineConfiguration, logger: logger, underSupervisor: true)
+        if let supervisorPID {
+            return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
         }
         if let pidFile { writePIDFile(pidFile) }
         defer { if let pidFile { unlink(pidFile) } }
         if noSupervisor { return EngineRunner.run(engineConfiguration, logger: logger) }
-        let arguments = CommandLine.arguments + ["--engine"]
-        return Supervisor(engineArguments: arguments, configuration: engineConfiguration, logger: logger).run()
+        return Supervisor(engineArguments: CommandLine.arguments, configuration: engineConfiguration, logger: logger).run()
     }
 
     private func writePIDFile(_ path: String) {
