@@ -10,12 +10,15 @@ final class PairScenario {
     let lab: Lab
     let client: NetworkNamespace
     let implementation: Implementation
+    /// Advert interval in seconds.
+    let interval: Double
     private(set) var master: LabProcess!
     private(set) var backup: LabProcess!
     static let vip = "192.0.2.100"
 
     init(_ implementation: Implementation, version: Int, interval: String) throws {
         self.implementation = implementation
+        self.interval = Double(interval) ?? 1
         lab = try Lab()
         do {
             try lab.addHost("n1", mac: "02:00:5e:00:00:11", addresses: ["192.0.2.11/24"])
@@ -67,7 +70,8 @@ final class PairScenario {
     func measureFailover(settle: Double, _ fault: () throws -> Void) throws -> (clientGap: Double, takeover: Double?) {
         let watcher = try AdvertWatcher(in: client)
         let probe = try PingProbe(from: client, target: Self.vip)
-        usleep(300_000)
+        // Long enough for the watcher to hear at least one advert from the master.
+        usleep(useconds_t(max(0.3, 1.3 * interval) * 1_000_000))
         let start = PingProbe.now()
         try fault()
         guard lab.awaitAddress(Self.vip, on: "n2", seconds: 10) else {
