@@ -139,7 +139,11 @@ public struct Simulation {
             setAddresses(node, held: false)
             return true
         case .announceVirtualAddresses(let reason):
-            if reason == .stayedMasterAfterConflict { result.statistics.announcementsAfterConflict += 1 }
+            if reason == .stayedMasterAfterConflict {
+                result.statistics.announcementsAfterConflict += 1
+                result.reannouncements.append(ConflictReannouncement(time: now, node: node))
+                result.trace.append("\(now) n\(node) re-announces the virtual addresses (stayed master after conflict)")
+            }
         case .scheduleTimer(let timer, let deadline):
             queue.push(.timer(node: node, timer, incarnation: nodes[node].incarnation), at: deadline.nanoseconds)
         case .cancelTimer:
