@@ -257,10 +257,9 @@ public struct Simulation {
             nodes[node].faulted = true
             handle(.faultRaised, node: node)
         case .clearFaults:
-            for node in nodes.indices where nodes[node].faulted {
-                nodes[node].faulted = false
-                if nodes[node].isRunning { handle(.faultCleared, node: node) }
-            }
+            for node in nodes.indices where nodes[node].faulted { clearFault(of: node) }
+        case .clearFault(let node):
+            if nodes[node].faulted { clearFault(of: node) }
         case .giveUp(let target), .shutdown(let target):
             guard let node = resolve(target) else { return }
             episode.touched.insert(node)
@@ -270,7 +269,14 @@ public struct Simulation {
             for node in nodes.indices where nodes[node].isRunning && nodes[node].router.isWithdrawn {
                 handle(.rejoin, node: node)
             }
+        case .rejoin(let node):
+            if nodes[node].isRunning { handle(.rejoin, node: node) }
         }
+    }
+
+    private mutating func clearFault(of node: Int) {
+        nodes[node].faulted = false
+        if nodes[node].isRunning { handle(.faultCleared, node: node) }
     }
 
     mutating func violate(_ property: String, _ detail: String) {
