@@ -62,11 +62,12 @@ public enum ChecksumMode: String, CaseIterable, Hashable, Sendable {
     case pseudoHeaderWithMulticastGroup = "old_unicast"
 }
 
-/// Checksum arithmetic specific to VRRP messages.
-enum VRRPChecksum {
+/// Checksum arithmetic specific to VRRP messages. The encoder and decoder use it;
+/// it is public for the fuzz target and for tools that patch messages.
+public enum VRRPChecksum {
     /// The checksum over `message` as it stands (a correct checksum field gives 0;
     /// a zeroed field gives the value to store).
-    static func compute(
+    public static func compute(
         over message: ArraySlice<UInt8>, version: VRRPVersion,
         source: IPAddress, destination: IPAddress, mode: ChecksumMode
     ) -> UInt16 {

@@ -30,7 +30,8 @@ public enum DropReason: String, CaseIterable, Hashable, Sendable, Error, CustomS
     /// v2 authentication type 2 (IP Authentication Header, removed by RFC 3768)
     /// or an unassigned type.
     case authTypeUnsupported = "auth_type_unsupported"
-    /// v3 max advert interval of zero (RFC 9568 §7.1).
+    /// Advert interval of zero: a MUST-drop for v3 (RFC 9568 §7.1); for v2 it can
+    /// never match a configured interval (1–255 s), so it is caught here already.
     case zeroAdvertInterval = "zero_advert_interval"
 
     // Checks against the receiving instance.

@@ -45,6 +45,9 @@ extension Advertisement {
                 throw .authTypeUnsupported
             }
             intervalCentiseconds = UInt16(message.wireByte(at: 5)) * 100
+            // RFC 3768 has no explicit rule, but zero can never match a configured
+            // interval, and the state machine may divide by what it is given.
+            guard intervalCentiseconds != 0 else { throw .zeroAdvertInterval }
         case .v3:
             // The top 4 bits are reserved and ignored on receipt (RFC 5798 §5.2.4).
             intervalCentiseconds = message.wireUInt16(at: 4) & VRRPWire.maxV3IntervalCentiseconds

@@ -49,7 +49,8 @@ public struct ReceiveExpectation: Hashable, Sendable {
 
 /// The receive-side configuration of one socket, that is one interface and one
 /// family: the instances running there, keyed by VRID, and the addresses that
-/// are ours (an advert from one of them is our own, looped back).
+/// are ours (an advert from one of them is our own, looped back). For IPv6
+/// include the interface's link-local address: adverts are sent from it.
 public struct ReceivePolicy: Hashable, Sendable {
     public var family: AddressFamily
     public var ownAddresses: Set<IPAddress>

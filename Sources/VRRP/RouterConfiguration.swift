@@ -27,6 +27,10 @@ public struct RouterConfiguration: Hashable, Sendable {
     /// On a lower-priority advert while master, answer with our own at once
     /// (RFC 9568, keepalived default); false = keepalived's `lower_prio_no_advert`.
     public var advertiseOnLowerPriority: Bool
+    /// Before yielding to a better master, send one advert of our own (keepalived's
+    /// `higher_prio_send_advert`, on by default in Halo): after a split brain the
+    /// winner then hears us, answers and re-announces, whichever advert crossed first.
+    public var advertiseBeforeYielding: Bool
     /// How long a master that gives up keeps its addresses waiting for the
     /// successor's first advert; nil = 3 × advert interval.
     public var handoffBound: VRRPDuration?
@@ -36,7 +40,7 @@ public struct RouterConfiguration: Hashable, Sendable {
         virtualRouterID: UInt8, version: VRRPVersion = .v2, primaryAddress: IPAddress,
         virtualAddresses: [IPAddress], basePriority: UInt8 = 100, advertIntervalCentiseconds: UInt16 = 100,
         initialState: InitialState = .backup, preempt: Bool = true, preemptDelay: VRRPDuration = .zero,
-        downTimerAdverts: Int = 3, advertiseOnLowerPriority: Bool = true, handoffBound: VRRPDuration? = nil,
+        downTimerAdverts: Int = 3, advertiseOnLowerPriority: Bool = true, advertiseBeforeYielding: Bool = true, handoffBound: VRRPDuration? = nil,
         authentication: Authentication = .none
     ) {
         self.virtualRouterID = virtualRouterID
@@ -50,6 +54,7 @@ public struct RouterConfiguration: Hashable, Sendable {
         self.preemptDelay = preemptDelay
         self.downTimerAdverts = downTimerAdverts
         self.advertiseOnLowerPriority = advertiseOnLowerPriority
+        self.advertiseBeforeYielding = advertiseBeforeYielding
         self.handoffBound = handoffBound
         self.authentication = authentication
     }

@@ -60,6 +60,9 @@ extension VirtualRouter {
                 masterAdvertInterval = .centiseconds(Int64(advert.intervalCentiseconds))
             }
             lastMasterHeard = source
+            if configuration.advertiseBeforeYielding {
+                actions.append(.sendAdvertisement(advertisement(priority: effectivePriority)))
+            }
             enterBackup(reason: .yielded(to: source, priority: advert.priority), wait: masterDownInterval, at: now, &actions)
         } else {
             // We stay master. The advert at once makes the other side step down

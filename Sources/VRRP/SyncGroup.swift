@@ -51,8 +51,15 @@ public struct SyncGroup: Sendable {
     private mutating func react(to produced: [RouterAction], from member: Int, at now: VRRPInstant, _ actions: inout [MemberAction]) {
         updatePeerFaults(at: now, &actions)
         for case .stateChanged(let from, let to, _) in produced where from == .master && to != .master && to != .fault {
+            // A planned hand-off takes the whole group along, make-before-break;
+            // any other exit from Master pulls the others straight to Backup.
+            let followUp: RouterEvent = switch (to, members[member].handoffPurpose) {
+            case (.handingOff, .shutdown): .shutdown
+            case (.handingOff, _): .giveUp
+            default: .syncGroup(.peerLeftMaster)
+            }
             for other in members.indices where other != member && members[other].state == .master {
-                deliver(.syncGroup(.peerLeftMaster), to: other, at: now, &actions)
+                deliver(followUp, to: other, at: now, &actions)
             }
         }
     }

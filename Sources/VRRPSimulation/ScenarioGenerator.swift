@@ -80,7 +80,7 @@ public struct ScenarioGenerator: Sendable {
         var disturbances: [ScheduledDisturbance] = []
         var time = VRRPInstant.zero + advertInterval + settle
         var state = GeneratorState(count: count, priorities: priorities, fixed: Set([stateMasterNode].compactMap { $0 } + (hasOwner ? [0] : [])),
-                                   restartsOneByOne: preemptDelay > .zero)
+                                   oneNodeAtATime: preemptDelay > .zero)
         for _ in 0..<random.int(in: 4...10) {
             disturbances.append(ScheduledDisturbance(at: time, state.next(&random)))
             time = time + settle + VRRPDuration(nanoseconds: random.int64(in: 0...(3 * advertInterval.nanoseconds)))
@@ -98,13 +98,15 @@ private struct GeneratorState {
     /// Nodes whose priority never changes (the owner, the `state MASTER` node).
     var fixed: Set<Int>
     var partitioned = false
-    /// preempt_delay counts from each process start (keepalived), so two better
-    /// nodes started together race their deadlines against the master's adverts
-    /// and the worse may win for one interval; restart them one at a time.
-    var restartsOneByOne: Bool
+    /// With preempt_delay, two better nodes entering Backup at the same instant
+    /// (restart, fault cleared, rejoin) race that instant and their delay deadlines
+    /// against the master's adverts in flight: one may accept an advert more and the
+    /// worse one take over first for an interval (keepalived does the same). So
+    /// those events then bring back one node at a time.
+    var oneNodeAtATime: Bool
 
-    init(count: Int, priorities: [Int], fixed: Set<Int>, restartsOneByOne: Bool) {
-        self.restartsOneByOne = restartsOneByOne
+    init(count: Int, priorities: [Int], fixed: Set<Int>, oneNodeAtATime: Bool) {
+        self.oneNodeAtATime = oneNodeAtATime
         self.count = count
         self.priorities = priorities
         weights = Array(repeating: 0, count: count)
@@ -127,16 +129,16 @@ private struct GeneratorState {
         case 3: return restart(&random)
         case 4: return priorityChange(&random) ?? restart(&random)
         case 5: return .raiseFault(random.chance(0.5) ? .currentMaster : .node(random.int(in: 0...(count - 1))))
-        case 6: return .clearFaults
+        case 6: return oneNodeAtATime ? .clearFault(node: random.int(in: 0...(count - 1))) : .clearFaults
         case 7: return .giveUp(.currentMaster)
         case 8: return .shutdown(.currentMaster)
-        case 9: return .rejoinAll
+        case 9: return oneNodeAtATime ? .rejoin(node: random.int(in: 0...(count - 1))) : .rejoinAll
         default: return partitioned ? .heal : .crash(.currentMaster)
         }
     }
 
     func restart(_ random: inout SplitMix64) -> Disturbance {
-        restartsOneByOne ? .restart(node: random.int(in: 0...(count - 1))) : .restartDownNodes
+        oneNodeAtATime ? .restart(node: random.int(in: 0...(count - 1))) : .restartDownNodes
     }
 
     /// A new tracker weight that keeps every effective priority distinct on the grid.

@@ -139,7 +139,11 @@ public struct Simulation {
             setAddresses(node, held: false)
             return true
         case .announceVirtualAddresses(let reason):
-            if reason == .stayedMasterAfterConflict { result.statistics.announcementsAfterConflict += 1 }
+            if reason == .stayedMasterAfterConflict {
+                result.statistics.announcementsAfterConflict += 1
+                result.reannouncements.append(ConflictReannouncement(time: now, node: node))
+                result.trace.append("\(now) n\(node) re-announces the virtual addresses (stayed master after conflict)")
+            }
         case .scheduleTimer(let timer, let deadline):
             queue.push(.timer(node: node, timer, incarnation: nodes[node].incarnation), at: deadline.nanoseconds)
         case .cancelTimer:
@@ -253,10 +257,9 @@ public struct Simulation {
             nodes[node].faulted = true
             handle(.faultRaised, node: node)
         case .clearFaults:
-            for node in nodes.indices where nodes[node].faulted {
-                nodes[node].faulted = false
-                if nodes[node].isRunning { handle(.faultCleared, node: node) }
-            }
+            for node in nodes.indices where nodes[node].faulted { clearFault(of: node) }
+        case .clearFault(let node):
+            if nodes[node].faulted { clearFault(of: node) }
         case .giveUp(let target), .shutdown(let target):
             guard let node = resolve(target) else { return }
             episode.touched.insert(node)
@@ -266,7 +269,14 @@ public struct Simulation {
             for node in nodes.indices where nodes[node].isRunning && nodes[node].router.isWithdrawn {
                 handle(.rejoin, node: node)
             }
+        case .rejoin(let node):
+            if nodes[node].isRunning { handle(.rejoin, node: node) }
         }
+    }
+
+    private mutating func clearFault(of node: Int) {
+        nodes[node].faulted = false
+        if nodes[node].isRunning { handle(.faultCleared, node: node) }
     }
 
     mutating func violate(_ property: String, _ detail: String) {

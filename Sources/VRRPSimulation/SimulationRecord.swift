@@ -16,6 +16,23 @@ public struct AddressChange: Hashable, Sendable {
     public var time: VRRPInstant
     public var node: Int
     public var holds: Bool
+
+    public init(time: VRRPInstant, node: Int, holds: Bool) {
+        self.time = time
+        self.node = node
+        self.holds = holds
+    }
+}
+
+/// A master re-announcing its addresses after meeting another master.
+public struct ConflictReannouncement: Hashable, Sendable {
+    public var time: VRRPInstant
+    public var node: Int
+
+    public init(time: VRRPInstant, node: Int) {
+        self.time = time
+        self.node = node
+    }
 }
 
 /// A broken property, with what is needed to reproduce and read it.
@@ -72,6 +89,7 @@ public struct SimulationResult: Sendable {
     public var seed: UInt64
     public var transitions: [NodeTransition]
     public var addressChanges: [AddressChange]
+    public var reannouncements: [ConflictReannouncement] = []
     public var violations: [PropertyViolation]
     public var statistics: SimulationStatistics
     public var trace: [String]

@@ -48,11 +48,13 @@ public enum Disturbance: Hashable, Sendable, CustomStringConvertible {
     case trackerWeight(node: Int, weight: Int)
     case raiseFault(SimulationTarget)
     case clearFaults
+    case clearFault(node: Int)
     /// Operator planned failover (make-before-break).
     case giveUp(SimulationTarget)
     /// Planned daemon stop (make-before-break), node stays down until a restart.
     case shutdown(SimulationTarget)
     case rejoinAll
+    case rejoin(node: Int)
 
     public var description: String {
         switch self {
@@ -64,9 +66,11 @@ public enum Disturbance: Hashable, Sendable, CustomStringConvertible {
         case .trackerWeight(let node, let weight): "tracker weight of n\(node) = \(weight)"
         case .raiseFault(let target): "fault on \(target)"
         case .clearFaults: "clear faults"
+        case .clearFault(let node): "clear the fault of n\(node)"
         case .giveUp(let target): "give-up by \(target)"
         case .shutdown(let target): "shutdown of \(target)"
         case .rejoinAll: "rejoin all"
+        case .rejoin(let node): "rejoin n\(node)"
         }
     }
 

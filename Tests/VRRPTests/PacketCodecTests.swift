@@ -177,6 +177,13 @@ import Testing
         #expect(throws: DropReason.authTypeUnsupported) { try decode(message) }
     }
 
+    @Test func v2ZeroIntervalIsDropped() {
+        var message = Self.messages[0].bytes
+        message[5] = 0
+        Sample.refreshChecksum(&message, source: Sample.node1, destination: Sample.group4)
+        #expect(throws: DropReason.zeroAdvertInterval) { try decode(message) }
+    }
+
     @Test func v3ZeroIntervalIsDropped() {
         var message = Self.messages[1].bytes
         message[4] = 0xF0  // reserved bits set, interval zero

@@ -8,11 +8,21 @@ import Testing
         var (router, _) = masterRouter(routerConfiguration(priority: 100))
         let actions = router.handle(.advertReceived(advert(priority: 150), from: peerAddress), at: ms(5_000))
         #expect(actions == [
+            .sendAdvertisement(advert(priority: 100)),
             .removeVirtualAddresses,
             .cancelTimer(.advert),
             .scheduleTimer(.masterDown, at: ns(8_609_375_000)),
             .stateChanged(from: .master, to: .backup, reason: .yielded(to: peerAddress, priority: 150)),
         ])
+    }
+
+    @Test func yieldsSilentlyWithoutHigherPrioSendAdvert() {
+        var configuration = routerConfiguration(priority: 100)
+        configuration.advertiseBeforeYielding = false
+        var (router, _) = masterRouter(configuration)
+        let actions = router.handle(.advertReceived(advert(priority: 150), from: peerAddress), at: ms(5_000))
+        #expect(actions.sentPriorities.isEmpty)
+        #expect(actions.stateChanges == [.backup])
     }
 
     @Test func equalPriorityFromGreaterAddressWins() {

@@ -73,4 +73,17 @@ import Testing
         #expect(transitions(g.handle(.faultCleared, member: 0, at: ms(2_000))).isEmpty)
         #expect(Set(transitions(g.handle(.faultCleared, member: 1, at: ms(3_000)))) == ["0:BACKUP", "1:BACKUP"])
     }
+
+    @Test func oneMemberGivingUpHandsOffTheWholeGroup() {
+        var g = bothWaiting()
+        _ = g.handle(.timerFired(.masterDown), member: 0, at: ns(3_609_375_000))
+        _ = g.handle(.timerFired(.masterDown), member: 1, at: ns(3_609_375_000))
+        let actions = g.handle(.giveUp, member: 0, at: ms(5_000))
+        #expect(transitions(actions) == ["0:HANDOFF", "1:HANDOFF"])
+        // Make-before-break for both: nothing removed yet.
+        #expect(!actions.contains { $0.action == .removeVirtualAddresses })
+        let released = g.handle(.advertReceived(advert52(priority: 90), from: peerAddress), member: 1, at: ms(5_300))
+        #expect(transitions(released) == ["1:BACKUP"])
+        #expect(g.members[0].state == .handingOff)
+    }
 }

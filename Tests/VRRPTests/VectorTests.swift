@@ -63,6 +63,36 @@ import Testing
         }
     }
 
+    /// keepalived-2.2.7-captures.txt: each `== FILE.pcap ...` section's tcpdump hex
+    /// dump, read independently of the pcap reader.
+    static func hexDumps() throws -> [(capture: String, frame: [UInt8])] {
+        guard let url = Bundle.module.url(forResource: "keepalived-2.2.7-captures", withExtension: "txt",
+                                          subdirectory: "Vectors") else { throw CocoaError(.fileNoSuchFile) }
+        var dumps: [(capture: String, frame: [UInt8])] = []
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
+            if line.hasPrefix("== ") {
+                // "== NAME.pcap (what)" or "== NAME.pcap: what"
+                let name = line.dropFirst(3).prefix { $0 != " " && $0 != ":" }
+                dumps.append((String(name.dropLast(".pcap".count)), []))
+            } else if line.hasPrefix("\t0x"), !dumps.isEmpty {
+                let fields = line.components(separatedBy: "  ")
+                dumps[dumps.count - 1].frame += [UInt8](hex: fields[1])
+            }
+        }
+        return dumps
+    }
+
+    @Test func everyHexDumpIsInItsPcapAndRoundTrips() throws {
+        let dumps = try Self.hexDumps()
+        #expect(dumps.count == 8)
+        for dump in dumps {
+            #expect(!dump.frame.isEmpty)
+            let frames = try PcapFile.vector(dump.capture).records.map(\.frame)
+            #expect(frames.contains(dump.frame), "\(dump.capture)")
+            _ = try Self.roundTrip(dump.frame)
+        }
+    }
+
     @Test func pcapReaderMatchesTheHexDumps() throws {
         // The first frame of vrrp-v2-auth-pass.pcap as keepalived-2.2.7-captures.txt prints it.
         let dumped = [UInt8](hex: """
