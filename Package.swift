@@ -16,6 +16,17 @@ let package = Package(
     targets: [
         // Pure value types shared by every layer: IP addresses and prefixes.
         .target(name: "HaloNet"),
+        // Kernel access: libmnl, rtnetlink headers and the CMSG helpers Swift cannot import.
+        .target(name: "CHaloLinux", linkerSettings: [.linkedLibrary("mnl")]),
+        // The thin imperative shell: event loop, netlink addresses and events, raw VRRP and frame sockets.
+        .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"]),
+        // Network-namespace lab for tests and benchmarks: a bridge "switch", hosts with eth0, fault injection.
+        .target(name: "HaloLab", dependencies: ["CHaloLinux", "HaloLinux", "HaloNet"]),
+        // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
+        .target(
+            name: "HaloDaemon",
+            dependencies: ["HaloConfig", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
+        ),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.
@@ -27,15 +38,24 @@ let package = Package(
             name: "halo-sim",
             dependencies: ["VRRPSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Demo pair and benchmark against keepalived, in the namespace lab.
+        .executableTarget(
+            name: "halo-lab",
+            dependencies: ["HaloLab", "HaloLinux", "HaloNet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "halod",
             dependencies: [
-                "HaloConfig", "VRRP",
+                "HaloConfig", "HaloDaemon", "VRRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
+        // Kernel-facing tests: run as root in network namespaces they create.
+        .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
+        // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.
+        .testTarget(name: "LabTests", dependencies: ["halod", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
         .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),
         // Runs the built halod binary (depending on the executable makes `swift test` build it).
         .testTarget(name: "HalodTests", dependencies: ["halod"]),

@@ -1,12 +1,14 @@
 import ArgumentParser
 import HaloConfig
+import HaloDaemon
+import Logging
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The Halo daemon's command line, spelled like keepalived's so existing unit
-/// files and habits keep working. This build only checks configurations.
+/// files and habits keep working.
 @main
 struct Halod: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,16 +18,18 @@ struct Halod: ParsableCommand {
         Reads a keepalived.conf-style configuration. Default file: \(ConfigFileChoice.primary), \
         falling back to \(ConfigFileChoice.fallback).
 
+        Without --config-test, runs the VRRP engine under a supervisor process: if the engine dies \
+        without cleaning up, the supervisor removes its virtual addresses at once and starts a new \
+        engine. SIGTERM/SIGINT hand mastership off (priority-0 advert, addresses kept until the \
+        successor is heard), then exit 0. A configuration with errors is not started (exit 3).
+
         With --config-test, prints every error and warning as file:line:column, then a summary of \
         what would run, and exits with:
         \(ConfigTestStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
-          \(Halod.daemonUnavailableExitCode)  daemon mode requested: this build only has --config-test
           64 command-line usage error
         """,
         version: "halod 0.1.0 (keepalived 2.2.7 configuration language)"
     )
-
-    static let daemonUnavailableExitCode: Int32 = 1
 
     @Option(name: [.customShort("f"), .customLong("use-file")], help: "Configuration file to read.")
     var useFile: String?
@@ -33,32 +37,69 @@ struct Halod: ParsableCommand {
     @Flag(name: [.customShort("t"), .customLong("config-test")], help: "Check the configuration, print what would run, and exit.")
     var configTest = false
 
-    @Flag(name: [.customShort("n"), .customLong("dont-fork")], help: "Stay in the foreground (accepted for keepalived compatibility).")
+    @Flag(name: [.customShort("n"), .customLong("dont-fork")], help: "Stay in the foreground (halod always does; accepted for keepalived compatibility).")
     var dontFork = false
 
-    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to the console (accepted for keepalived compatibility).")
+    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to the console with timestamps (halod always logs to stderr).")
     var logConsole = false
 
-    @Flag(name: [.customShort("D"), .customLong("log-detail")], help: "Detailed log messages (accepted for keepalived compatibility).")
+    @Flag(name: [.customShort("D"), .customLong("log-detail")], help: "Detailed log messages (debug level).")
     var logDetail = false
 
-    @Option(name: [.customShort("p"), .customLong("pid")], help: "PID file (accepted for keepalived compatibility).")
+    @Option(name: [.customShort("p"), .customLong("pid")], help: "Write the supervisor's pid to this file.")
     var pidFile: String?
 
     @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only the VRRP subsystem (Halo has no other; accepted).")
     var vrrpOnly = false
 
+    /// Set by the supervisor on the engine it spawns: the supervisor's pid.
+    @Option(name: .customLong("engine-of"), help: .hidden)
+    var supervisorPID: Int32?
+
+    @Flag(name: .customLong("no-supervisor"), help: "Run the engine in this process, without the supervisor that removes the VIPs if the engine dies.")
+    var noSupervisor = false
+
     func run() throws {
         let source = SystemFileSource()
         let path = ConfigFileChoice.path(explicit: useFile, exists: { source.read(path: $0).isSuccess })
         guard configTest else {
-            printError("halod: only --config-test is available in this build (the daemon comes with the VRRP data plane); try: halod -f \(path) --config-test")
-            throw ExitCode(Self.daemonUnavailableExitCode)
+            throw ExitCode(runDaemon(path: path, source: source))
         }
         let result = ConfigurationLoader.load(path: path, source: source)
         let report = ConfigTestReport(path: path, result: result, kernelHasIPVS: source.read(path: "/proc/net/ip_vs").isSuccess)
         print(report.render(), terminator: "")
         throw ExitCode(report.status.rawValue)
+    }
+
+    /// Loads the configuration (refusing to start on errors, as keepalived does for
+    /// what it cannot run) and runs the supervisor, or the engine itself.
+    private func runDaemon(path: String, source: SystemFileSource) -> Int32 {
+        LoggingSystem.bootstrap { label in
+            ConsoleLogHandler(label: label, level: logDetail ? .debug : .info, timestamps: logConsole)
+        }
+        let logger = Logger(label: "halod")
+        let result = ConfigurationLoader.load(path: path, source: source)
+        for diagnostic in result.diagnostics { logger.warning("\(diagnostic)") }
+        guard let configuration = result.configuration, result.errors.isEmpty else {
+            logger.critical("configuration \(path) has errors; not starting (see halod -f \(path) --config-test)")
+            return ConfigTestStatus.cannotRun.rawValue
+        }
+        let engineConfiguration = EngineConfiguration(configuration)
+        if let supervisorPID {
+            return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
+        }
+        if let pidFile { writePIDFile(pidFile) }
+        defer { if let pidFile { unlink(pidFile) } }
+        if noSupervisor { return EngineRunner.run(engineConfiguration, logger: logger) }
+        return Supervisor(engineArguments: CommandLine.arguments, configuration: engineConfiguration, logger: logger).run()
+    }
+
+    private func writePIDFile(_ path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var text = "\(getpid())\n"
+        _ = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 
     private func printError(_ message: String) {

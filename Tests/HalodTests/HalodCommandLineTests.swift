@@ -90,11 +90,13 @@ enum Halod {
         #expect(run.output.hasSuffix("Result: valid, but scripts would run without enable_script_security (exit 5)\n"))
     }
 
-    @Test func daemonModeIsRefusedClearly() throws {
-        let run = try Halod.run(["-f", "conf.d/lvs-mycat.conf"])
-        #expect(run.status == 1)
-        #expect(run.output.isEmpty)
-        #expect(run.errors == "halod: only --config-test is available in this build (the daemon comes with the VRRP data plane); try: halod -f conf.d/lvs-mycat.conf --config-test\n")
+    @Test func daemonModeRefusesAConfigurationWithErrors() throws {
+        let path = try Halod.temporaryFile("vrrp_instance A {\n  interface eth0\n  virtual_router_id 300\n  virtual_ipaddress {\n    192.0.2.1\n  }\n}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try Halod.run(["-f", path])
+        #expect(run.status == 3)
+        #expect(run.errors.contains("configuration \(path) has errors; not starting (see halod -f \(path) --config-test)"), "\(run.errors)")
+        #expect(run.errors.contains("\(path):3:"), "the error names file and line: \(run.errors)")
     }
 
     @Test func helpDocumentsTheExitCodes() throws {

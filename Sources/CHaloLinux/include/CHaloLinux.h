@@ -1,0 +1,80 @@
+// C declarations Swift cannot reach on its own: libmnl, rtnetlink constants,
+// and control-message (CMSG) handling, whose macros do not import.
+#ifndef CHALOLINUX_H
+#define CHALOLINUX_H
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_addr.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <linux/if.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/signalfd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <stdint.h>
+
+/// What recvmsg reported about one received datagram.
+struct halo_received {
+    ssize_t length;      ///< bytes copied, or -1 with errno set
+    int hop_limit;       ///< IPv6 hop limit from IPV6_HOPLIMIT, -1 if absent
+    int ifindex;         ///< arrival interface from IPV6_PKTINFO / IP_PKTINFO, 0 if absent
+    uint8_t destination[16]; ///< destination address from PKTINFO (4 or 16 bytes used)
+    uint8_t source[16];  ///< source address (4 or 16 bytes used)
+    int truncated;       ///< MSG_TRUNC: datagram was longer than the buffer
+};
+
+/// recvmsg on an AF_INET or AF_INET6 datagram/raw socket, decoding PKTINFO and HOPLIMIT.
+struct halo_received halo_recv(int fd, void *buffer, size_t capacity, int family);
+
+/// sendto an AF_INET6 address with an explicit scope (interface index).
+ssize_t halo_send_ipv6(int fd, const void *buffer, size_t length,
+                       const uint8_t destination[16], unsigned int ifindex);
+
+/// sendto an AF_INET address.
+ssize_t halo_send_ipv4(int fd, const void *buffer, size_t length, const uint8_t destination[4]);
+
+/// bind an AF_INET6 socket to an address with a scope id (link-local sources need one).
+int halo_bind_ipv6(int fd, const uint8_t address[16], unsigned int ifindex);
+
+/// sendto an AF_PACKET socket: a whole Ethernet frame out of one interface.
+ssize_t halo_send_frame(int fd, const void *frame, size_t length, int ifindex);
+
+/// Interface hardware address (6 bytes) via SIOCGIFHWADDR; 0 on success.
+int halo_interface_mac(int fd, const char *name, uint8_t mac[6]);
+
+/// Join / leave a multicast group on an interface (IPv4: ip_mreqn; IPv6: ipv6_mreq).
+int halo_join_group(int fd, int family, const uint8_t *group, int ifindex, int join);
+
+/// libmnl's NLMSG_ERROR payload errno for an ACK message, 0 when none.
+int halo_nlmsg_error(const struct nlmsghdr *header);
+
+/// setns(fd, CLONE_NEWNET) for the calling thread (setns needs _GNU_SOURCE, which Swift does not set).
+int halo_enter_network_namespace(int fd);
+
+/// pidfd_open(2): a file descriptor that becomes readable when the process exits.
+int halo_pidfd_open(pid_t pid);
+
+/// Blocks `signals` (a -1-terminated list) in the calling thread and returns a
+/// non-blocking signalfd for them; threads created afterwards inherit the mask.
+int halo_signalfd(const int *signals);
+
+/// Reads one signal from a signalfd; returns its number, or -1 when none is pending.
+int halo_read_signal(int fd);
+
+/// Restores the default signal mask (for children about to exec).
+void halo_unblock_all_signals(void);
+
+/// posix_spawn with a clean signal mask and default dispositions; returns the pid or -1.
+pid_t halo_spawn(const char *path, char *const argv[]);
+
+/// prctl(PR_SET_PDEATHSIG): deliver `signal` to this process when its parent dies.
+int halo_set_parent_death_signal(int signal);
+
+#endif

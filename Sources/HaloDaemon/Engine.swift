@@ -1,0 +1,212 @@
+import Glibc
+import HaloLinux
+import HaloNet
+import Logging
+import VRRP
+
+/// The VRRP engine: builds the runtimes from the configuration, owns the
+/// sockets, and feeds kernel events and timers into the routers, all on one
+/// event-loop thread.
+public final class Engine {
+    let loop: EventLoop
+    let logger: Logger
+    let netlink: NetlinkSocket
+    private let events: NetlinkSocket
+    private let configuration: EngineConfiguration
+    private var groups: [GroupRuntime] = []
+    private var receivers: [AdvertReceiver] = []
+    private var frameSockets: [String: FrameSocket] = [:]
+    private var stopping = false
+    /// Called on the loop thread once a shutdown has finished.
+    var onStopped: (() -> Void)?
+
+    public init(configuration: EngineConfiguration, loop: EventLoop, logger: Logger) throws {
+        self.configuration = configuration
+        self.loop = loop
+        self.logger = logger
+        netlink = try NetlinkSocket()
+        events = try NetlinkSocket(groups: NetworkEvent.groups)
+    }
+
+    var instances: [InstanceRuntime] { groups.flatMap(\.members) }
+
+    /// Resolves interfaces, clears VIPs a crashed run left behind, opens the
+    /// sockets and starts every router. Loop thread only.
+    public func start() throws {
+        for (name, members) in configuration.groupedInstances {
+            do {
+                try startGroup(name: name, members: members)
+            } catch {
+                logger.error("(\(name)) cannot start: \(error)")
+            }
+        }
+        try openReceivers()
+        try loop.watchReadable(events.fileDescriptor) { [unowned self] in readNetworkEvents() }
+        let links = try netlink.links()
+        for instance in instances {
+            for link in links { instance.linkChanged(link) }
+            let known = Set(links.map(\.name))
+            for name in [instance.spec.interface] + instance.spec.trackedInterfaces.map(\.name) where !known.contains(name) {
+                instance.linkChanged(LinkStatus(interfaceIndex: 0, name: name, isUp: false, hasCarrier: false))
+            }
+        }
+        for group in groups { group.handleForAll(.startup) }
+    }
+
+    private func startGroup(name: String, members: [InstanceSpec]) throws {
+        var resolved: [(InstanceSpec, Interface, IPAddress)] = []
+        for spec in members {
+            let interface = try Interface(named: spec.interface)
+            guard let primary = try spec.sourceAddress ?? primaryAddress(of: interface, family: spec.family) else {
+                throw DaemonError.noSourceAddress(instance: spec.name, interface: spec.interface, family: spec.family)
+            }
+            resolved.append((spec, interface, primary))
+        }
+        let group = GroupRuntime(
+            name: name, group: RouterGroup(members: resolved.map { $0.0.routerConfiguration(primaryAddress: $0.2) }),
+            engine: self)
+        for (index, (spec, interface, primary)) in resolved.enumerated() {
+            let socket = try sharedSocket(interface: interface, family: spec.family, spec: spec, primary: primary)
+            let runtime = try InstanceRuntime(
+                spec: spec, interface: interface, primaryAddress: primary, socket: socket,
+                frames: try frameSocket(for: interface), memberIndex: index, group: group)
+            // Addresses a crashed run left behind must go before we join the election.
+            let removed = runtime.virtualAddresses.remove(using: netlink, logger: logger)
+            if removed > 0 { logger.warning("(\(spec.name)) removed \(removed) virtual address(es) left by an earlier run") }
+            group.members.append(runtime)
+        }
+        groups.append(group)
+    }
+
+    private func primaryAddress(of interface: Interface, family: AddressFamily) throws -> IPAddress? {
+        switch family {
+        case .ipv4: try interface.primaryIPv4(using: netlink).map(IPAddress.v4)
+        case .ipv6: try interface.linkLocalIPv6(using: netlink).map(IPAddress.v6)
+        }
+    }
+
+    // MARK: - Sockets: one per interface and family, shared by the instances there
+
+    private struct SocketKey: Hashable { var interface: String; var family: AddressFamily }
+    private var sockets: [SocketKey: VRRPSocket] = [:]
+
+    private func sharedSocket(interface: Interface, family: AddressFamily, spec: InstanceSpec, primary: IPAddress) throws -> VRRPSocket {
+        let key = SocketKey(interface: interface.name, family: family)
+        if let socket = sockets[key] { return socket }
+        let multicast = configuration.instances.contains { $0.interface == interface.name && $0.family == family && $0.unicastPeers == nil }
+        let group = configuration.instances.first { $0.interface == interface.name && $0.family == family && $0.unicastPeers == nil }?.group
+        var source6: IPv6Address?
+        if case .v6(let address) = primary { source6 = address }
+        let socket = try VRRPSocket(family: family, interface: interface, multicastGroup: multicast ? group : nil, source6: source6)
+        sockets[key] = socket
+        return socket
+    }
+
+    private func frameSocket(for interface: Interface) throws -> FrameSocket {
+        if let socket = frameSockets[interface.name] { return socket }
+        let socket = try FrameSocket(interface: interface)
+        frameSockets[interface.name] = socket
+        return socket
+    }
+
+    private func openReceivers() throws {
+        for (key, socket) in sockets {
+            let members = instances.filter { $0.spec.interface == key.interface && $0.spec.family == key.family }
+            let receiver = AdvertReceiver(socket: socket, instances: members, logger: logger)
+            receivers.append(receiver)
+            try loop.watchReadable(socket.fileDescriptor) { receiver.readAvailable() }
+        }
+    }
+
+    // MARK: - Kernel events
+
+    private func readNetworkEvents() {
+        let received: [NetworkEvent]
+        do {
+            received = try events.readEvents()
+        } catch {
+            // ENOBUFS: we missed events; re-read the link table so no carrier change is lost.
+            logger.warning("netlink events: \(error); resynchronising links")
+            if let links = try? netlink.links() {
+                for instance in instances { links.forEach(instance.linkChanged) }
+            }
+            return
+        }
+        for event in received {
+            switch event {
+            case .link(let status):
+                for instance in instances { instance.linkChanged(status) }
+            case .linkRemoved(let index, let name):
+                for instance in instances {
+                    instance.linkChanged(LinkStatus(interfaceIndex: index, name: name, isUp: false, hasCarrier: false))
+                }
+            case .addressRemoved(let address):
+                for instance in instances { instance.addressRemoved(address) }
+            case .addressAdded:
+                break
+            }
+        }
+    }
+
+    func stateChanged(_ instance: InstanceRuntime, from: RouterState, to: RouterState, reason: RouterStateChangeReason) {
+        if stopping { finishShutdownIfDone() }
+    }
+
+    // MARK: - Shutdown
+
+    /// Planned stop: every master hands off (priority 0, VIPs kept until the
+    /// successor is heard or the bound passes); then `onStopped` runs.
+    public func shutdown() {
+        guard !stopping else { return }
+        stopping = true
+        logger.info("shutting down: handing off mastership")
+        for group in groups { group.handleForAll(.shutdown) }
+        // Whatever the routers do, never hang: after the longest bound plus a margin, force it.
+        let longest = instances.map { $0.router.configuration.effectiveHandoffBound.nanoseconds }.max() ?? 0
+        loop.schedule(at: MonotonicClock.nanoseconds() + longest + 1_000_000_000) { [unowned self] in
+            guard let onStopped else { return }
+            logger.warning("hand-off did not finish in time; removing virtual addresses")
+            for instance in instances where instance.holdsAddresses { instance.perform(.removeVirtualAddresses) }
+            logStatistics()
+            self.onStopped = nil
+            onStopped()
+        }
+        finishShutdownIfDone()
+    }
+
+    private func finishShutdownIfDone() {
+        guard groups.allSatisfy(\.isStopped), let onStopped else { return }
+        self.onStopped = nil
+        for instance in instances { instance.cancelAllTimers() }
+        logStatistics()
+        onStopped()
+    }
+
+    /// One line per instance and per receive socket: what a stop leaves for the operator.
+    func logStatistics() {
+        for instance in instances {
+            let s = instance.statistics
+            logger.info("(\(instance.spec.name)) adverts sent \(s.advertsSent), received \(s.advertsReceived), transitions \(s.transitions); advert send lateness \(s.advertLateness.summary)")
+        }
+        for (interface, family, drops) in dropCounts where !drops.isEmpty {
+            let list = drops.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            logger.info("\(interface) \(family) drops: \(list)")
+        }
+    }
+
+    /// Drop counters per interface and family, for logs and status.
+    var dropCounts: [(interface: String, family: AddressFamily, drops: [DropReason: Int])] {
+        receivers.map { ($0.socket.interface.name, $0.socket.family, $0.drops) }
+    }
+}
+
+public enum DaemonError: Error, CustomStringConvertible {
+    case noSourceAddress(instance: String, interface: String, family: AddressFamily)
+
+    public var description: String {
+        switch self {
+        case .noSourceAddress(let instance, let interface, let family):
+            "(\(instance)) \(interface) has no \(family == .ipv4 ? "IPv4 address" : "IPv6 link-local address") to send adverts from"
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import HaloLinux
+import HaloNet
+import Logging
+import VRRP
+
+/// One running VRRP instance: the kernel resources it uses and what it has
+/// done, driven by its router group. Lives on the engine's loop thread.
+final class InstanceRuntime {
+    let spec: InstanceSpec
+    let interface: Interface
+    let primaryAddress: IPAddress
+    let virtualAddresses: VirtualAddresses
+    let socket: VRRPSocket
+    let frames: FrameSocket
+    let memberIndex: Int
+    unowned let group: GroupRuntime
+
+    private(set) var state: RouterState = .initialize
+    private(set) var holdsAddresses = false
+    private(set) var lastTransition: (from: RouterState, to: RouterState, reason: RouterStateChangeReason, at: Int64)?
+    private var timers: [RouterTimer: EventLoop.TimerID] = [:]
+    private var announcementTimers: Set<EventLoop.TimerID> = []
+    private var ipIdentification: UInt16 = 0
+    var statistics = InstanceStatistics()
+    /// Links (tracked or own) currently without carrier.
+    var linksDown: Set<String> = []
+
+    init(spec: InstanceSpec, interface: Interface, primaryAddress: IPAddress, socket: VRRPSocket,
+         frames: FrameSocket, memberIndex: Int, group: GroupRuntime) throws {
+        self.spec = spec
+        self.interface = interface
+        self.primaryAddress = primaryAddress
+        self.socket = socket
+        self.frames = frames
+        self.memberIndex = memberIndex
+        self.group = group
+        virtualAddresses = try VirtualAddresses(instance: spec.name, specs: spec.allAddresses, defaultInterface: interface)
+    }
+
+    var router: VirtualRouter { group.group.router(memberIndex) }
+    var logger: Logger { group.engine.logger }
+    var loop: EventLoop { group.engine.loop }
+
+    // MARK: - Actions
+
+    func perform(_ action: RouterAction) {
+        switch action {
+        case .sendAdvertisement(let advertisement): send(advertisement)
+        case .addVirtualAddresses:
+            virtualAddresses.add(using: group.engine.netlink, logger: logger)
+            holdsAddresses = true
+        case .removeVirtualAddresses:
+            cancelAnnouncements()
+            holdsAddresses = false
+            virtualAddresses.remove(using: group.engine.netlink, logger: logger)
+        case .announceVirtualAddresses(let reason): announce(reason)
+        case .scheduleTimer(let timer, let deadline):
+            if let existing = timers[timer] { loop.cancel(existing) }
+            timers[timer] = loop.schedule(at: deadline.nanoseconds) { [unowned self] in
+                timers[timer] = nil
+                if timer == .advert, state == .master {
+                    statistics.advertLateness.record(MonotonicClock.nanoseconds() - deadline.nanoseconds)
+                }
+                group.handle(.timerFired(timer), member: memberIndex)
+            }
+        case .cancelTimer(let timer):
+            if let existing = timers.removeValue(forKey: timer) { loop.cancel(existing) }
+        case .stateChanged(let from, let to, let reason):
+            state = to
+            lastTransition = (from, to, reason, MonotonicClock.nanoseconds())
+            statistics.transitions += 1
+            logger.info("(\(spec.name)) Entering \(to) STATE (\(reason))")
+            group.engine.stateChanged(self, from: from, to: to, reason: reason)
+        }
+    }
+
+    private func send(_ advertisement: Advertisement) {
+        let destinations: [IPAddress] = spec.unicastPeers ?? [spec.group]
+        for destination in destinations {
+            do {
+                let bytes: [UInt8]
+                switch (primaryAddress, destination) {
+                case (.v4(let source), .v4(let target)):
+                    ipIdentification = IPv4AdvertisementPacket.nextIdentification(after: ipIdentification)
+                    bytes = try IPv4AdvertisementPacket(
+                        advertisement: advertisement, source: source, destination: target,
+                        identification: ipIdentification
+                    ).encoded(checksum: spec.checksum)
+                default:
+                    bytes = try advertisement.encodePayload(source: primaryAddress, destination: destination, checksum: spec.checksum)
+                }
+                try socket.send(bytes, to: destination)
+                statistics.advertsSent += 1
+                if advertisement.priority == Priority.leaving { statistics.priorityZeroSent += 1 }
+            } catch {
+                statistics.sendErrors += 1
+                logger.error("(\(spec.name)) cannot send advert to \(destination): \(error)")
+            }
+        }
+    }
+
+    // MARK: - Announcements (gratuitous ARP / unsolicited NA)
+
+    private func announce(_ reason: RouterAction.AnnounceReason) {
+        let settings = spec.announcements
+        switch reason {
+        case .becameMaster:
+            cancelAnnouncements()
+            sendAnnouncements(count: settings.masterRepeat)
+            let followUp = settings.followUpMilliseconds
+            if followUp > 0 && (settings.masterDelayMilliseconds == 0 || settings.masterDelayMilliseconds > followUp) {
+                scheduleAnnouncement(after: followUp, count: settings.masterRepeat, repeating: false)
+            }
+            if settings.masterDelayMilliseconds > 0 {
+                scheduleAnnouncement(after: settings.masterDelayMilliseconds, count: settings.masterRepeat, repeating: false)
+            }
+            if settings.refreshMilliseconds > 0 {
+                scheduleAnnouncement(after: settings.refreshMilliseconds, count: settings.refreshRepeat, repeating: true)
+            }
+        case .stayedMasterAfterConflict:
+            logger.info("(\(spec.name)) heard another master; staying master and re-announcing the virtual addresses")
+            if settings.lowerPriorityDelayMilliseconds > 0 {
+                scheduleAnnouncement(after: settings.lowerPriorityDelayMilliseconds, count: settings.lowerPriorityRepeat, repeating: false)
+            } else {
+                sendAnnouncements(count: settings.lowerPriorityRepeat)
+            }
+        }
+    }
+
+    private func scheduleAnnouncement(after milliseconds: Int64, count: Int, repeating: Bool) {
+        let deadline = MonotonicClock.nanoseconds() + milliseconds * 1_000_000
+        var id: EventLoop.TimerID = 0
+        id = loop.schedule(at: deadline) { [unowned self] in
+            announcementTimers.remove(id)
+            guard holdsAddresses else { return }
+            sendAnnouncements(count: count)
+            if repeating { scheduleAnnouncement(after: milliseconds, count: count, repeating: true) }
+        }
+        announcementTimers.insert(id)
+    }
+
+    private func cancelAnnouncements() {
+        announcementTimers.forEach(loop.cancel)
+        announcementTimers.removeAll()
+    }
+
+    private func sendAnnouncements(count: Int) {
+        guard let mac = MACAddress(bytes: interface.macAddress) else { return }
+        let frames = virtualAddresses.addresses.map { entry -> [UInt8] in
+            switch entry.spec.prefix.address {
+            case .v4(let address): GratuitousARP(senderMAC: mac, address: address).frame()
+            case .v6(let address): UnsolicitedNeighborAdvertisement(senderMAC: mac, address: address).frame()
+            }
+        }
+        for _ in 0..<max(count, 0) {
+            for frame in frames {
+                do {
+                    try self.frames.send(frame: frame)
+                    statistics.announcementsSent += 1
+                } catch {
+                    logger.error("(\(spec.name)) cannot send announcement: \(error)")
+                }
+            }
+        }
+    }
+
+    // MARK: - Kernel events
+
+    /// A VIP vanished while we hold it: put it back and tell the LAN again.
+    func addressRemoved(_ address: InterfaceAddress) {
+        guard holdsAddresses, let entry = virtualAddresses.tracked(address) else { return }
+        statistics.addressesRestored += 1
+        logger.warning("(\(spec.name)) \(entry.spec) was removed behind Halo's back; restoring it")
+        virtualAddresses.add(using: group.engine.netlink, logger: logger)
+        sendAnnouncements(count: spec.announcements.masterRepeat)
+    }
+
+    /// Recomputes tracker weight and fault from the links' carrier.
+    func linkChanged(_ status: LinkStatus) {
+        let tracked = spec.trackedInterfaces.contains { $0.name == status.name }
+            || (status.name == spec.interface && !spec.dontTrackPrimary)
+        guard tracked else { return }
+        let wasDown = linksDown.contains(status.name)
+        if status.isUsable { linksDown.remove(status.name) } else { linksDown.insert(status.name) }
+        guard wasDown != linksDown.contains(status.name) else { return }
+        logger.info("(\(spec.name)) link \(status.name) is \(status.isUsable ? "up" : "down")")
+        group.trackersChanged(member: memberIndex)
+    }
+
+    /// keepalived's track_interface: weight 0 (and the own interface) faults while down;
+    /// a positive weight is added while up, a negative one while down.
+    var linkFault: Bool {
+        if linksDown.contains(spec.interface) && !spec.dontTrackPrimary { return true }
+        return spec.trackedInterfaces.contains { $0.weight == 0 && linksDown.contains($0.name) }
+    }
+
+    var linkWeight: Int {
+        spec.trackedInterfaces.reduce(0) { sum, link in
+            let down = linksDown.contains(link.name)
+            if link.weight > 0 && !down { return sum + link.weight }
+            if link.weight < 0 && down { return sum + link.weight }
+            return sum
+        }
+    }
+
+    func cancelAllTimers() {
+        timers.values.forEach(loop.cancel)
+        timers.removeAll()
+        cancelAnnouncements()
+    }
+}
+
+struct InstanceStatistics: Sendable {
+    var advertsSent = 0
+    var priorityZeroSent = 0
+    var advertsReceived = 0
+    var sendErrors = 0
+    var announcementsSent = 0
+    var transitions = 0
+    var addressesRestored = 0
+    var warnings: [ReceiveWarning.Kind: Int] = [:]
+    /// How late the advert timer fired, as master.
+    var advertLateness = LatencyHistogram()
+}
