@@ -1,6 +1,7 @@
 import CHaloLinux
 import Foundation
 import Glibc
+import HaloLinux
 
 /// A client that pings an address every `period` from inside a namespace and
 /// records when each reply came back, so a test or benchmark can measure the
@@ -43,11 +44,8 @@ public final class PingProbe: @unchecked Sendable {
     /// Replies so far (probing continues).
     public var snapshot: [Reply] { lock.withLock { replies } }
 
-    public static func now() -> Int64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
-    }
+    /// CLOCK_MONOTONIC nanoseconds, the clock every lab timestamp uses.
+    public static func now() -> Int64 { MonotonicClock.nanoseconds() }
 
     private func loop(_ fd: Int32) {
         defer { close(fd); finished.signal() }
