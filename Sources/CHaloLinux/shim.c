@@ -162,3 +162,70 @@ pid_t halo_spawn(const char *path, char *const argv[]) {
 }
 
 int halo_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0); }
+
+#include <fcntl.h>
+#include <sys/wait.h>
+
+// Between vfork and exec the child shares the parent's memory: only raw system
+// calls here (glibc's setuid/setgroups would broadcast to the parent's threads).
+pid_t halo_launch_process(const struct halo_process_launch *launch) {
+    sigset_t all, previous;
+    sigfillset(&all);
+    // No signal handler may run in the child while it borrows our memory.
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    volatile int child_errno = 0;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        struct sigaction standard;
+        memset(&standard, 0, sizeof(standard));
+        standard.sa_handler = SIG_DFL;
+        for (int signal = 1; signal < NSIG; signal++) {
+            if (signal == SIGKILL || signal == SIGSTOP) continue;
+            sigaction(signal, &standard, NULL);
+        }
+        if (syscall(SYS_setsid) < 0) goto failed;
+        if (launch->switch_user) {
+            if (syscall(SYS_setgroups, (size_t)launch->group_count, launch->groups) < 0) goto failed;
+            if (syscall(SYS_setresgid, launch->gid, launch->gid, launch->gid) < 0) goto failed;
+            if (syscall(SYS_setresuid, launch->uid, launch->uid, launch->uid) < 0) goto failed;
+        }
+        if (dup2(launch->stdin_fd, 0) < 0 || dup2(launch->output_fd, 1) < 0 || dup2(launch->output_fd, 2) < 0) goto failed;
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+        if (chdir("/") < 0) goto failed;
+        sigset_t none;
+        sigemptyset(&none);
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
+        execve(launch->path, launch->argv, launch->envp);
+        // keepalived's rule: no shell, unless the file has no interpreter line of its own.
+        if (errno == ENOEXEC) execve("/bin/sh", launch->shell_argv, launch->envp);
+    failed:
+        child_errno = errno;
+        _exit(127);
+    }
+    int spawn_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (pid < 0) { errno = spawn_errno; return -1; }
+    if (child_errno != 0) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        errno = child_errno;
+        return -1;
+    }
+    return pid;
+}
+
+int halo_child_exit(pid_t pid, int keep_zombie, int *code, int *signaled) {
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    int options = WEXITED | WNOHANG | (keep_zombie ? WNOWAIT : 0);
+    if (waitid(P_PID, (id_t)pid, &info, options) < 0) return -1;
+    if (info.si_pid == 0) return 0;
+    *signaled = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED;
+    *code = info.si_status;
+    return 1;
+}
+
+int halo_output_pipe(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC) < 0) return -1;
+    return fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+}

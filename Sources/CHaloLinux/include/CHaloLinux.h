@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <sys/signalfd.h>
+#include <sys/inotify.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -76,5 +77,35 @@ pid_t halo_spawn(const char *path, char *const argv[]);
 
 /// prctl(PR_SET_PDEATHSIG): deliver `signal` to this process when its parent dies.
 int halo_set_parent_death_signal(int signal);
+
+/// How to start one command for the process runner: everything resolved by the
+/// caller (paths, user ids, groups, the /bin/sh fallback argv), so the child only
+/// makes system calls between vfork and exec.
+struct halo_process_launch {
+    const char *path;            ///< executable to run
+    char *const *argv;           ///< its argv, NULL-terminated
+    char *const *shell_argv;     ///< "/bin/sh" path args..., used when exec says ENOEXEC
+    char *const *envp;           ///< the whole environment, NULL-terminated
+    int stdin_fd;                ///< becomes fd 0 (/dev/null)
+    int output_fd;               ///< becomes fd 1 and 2 (pipe write end)
+    int switch_user;             ///< non-zero: set groups, gid and uid below
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;         ///< supplementary groups (from getgrouplist)
+    int group_count;
+};
+
+/// vfork + exec in a new session (its own process group), default signal
+/// dispositions, empty signal mask, cwd "/", descriptors above 2 closed.
+/// Returns the pid, or -1 with errno set when the child could not exec.
+pid_t halo_launch_process(const struct halo_process_launch *launch);
+
+/// pipe2(O_CLOEXEC) with a non-blocking read end (pipe2 needs _GNU_SOURCE).
+int halo_output_pipe(int fds[2]);
+
+/// waitid(P_PID, WEXITED|WNOHANG): 1 and the status when the child has exited
+/// (reaped unless `keep_zombie`), 0 when still running, -1 on error.
+/// `code` is the exit code or signal number; `signaled` says which.
+int halo_child_exit(pid_t pid, int keep_zombie, int *code, int *signaled);
 
 #endif
