@@ -37,24 +37,41 @@ public struct ConfigTestReport {
     public var result: LoadResult
     /// Whether /proc/net/ip_vs exists, so the virtual_server line can say why it does not run.
     public var kernelHasIPVS: Bool
+    /// What `ScriptSecurity.audit` found on this machine (the caller runs it: it needs the filesystem).
+    public var securityFindings: [ScriptSecurityFinding]
 
-    public init(path: String, result: LoadResult, kernelHasIPVS: Bool) {
+    public init(path: String, result: LoadResult, kernelHasIPVS: Bool, securityFindings: [ScriptSecurityFinding] = []) {
         self.path = path
         self.result = result
         self.kernelHasIPVS = kernelHasIPVS
+        self.securityFindings = securityFindings
     }
 
-    public var status: ConfigTestStatus { ConfigTestStatus(result) }
+    /// The load's verdict, except that a script refused by script security is an
+    /// error: that part will not run.
+    public var status: ConfigTestStatus {
+        let status = ConfigTestStatus(result)
+        guard status != .cannotRun, securityFindings.contains(where: \.refused) else { return status }
+        return .errorsButWouldRun
+    }
+
+    /// Load diagnostics and security findings, in file order.
+    private var allDiagnostics: [Diagnostic] {
+        (result.diagnostics + securityFindings.map(\.diagnostic)).enumerated().sorted { a, b in
+            a.element.location != b.element.location ? a.element.location < b.element.location : a.offset < b.offset
+        }.map(\.element)
+    }
 
     /// Diagnostics, then the summary, then the verdict.
     public func render() -> String {
-        var out = result.diagnostics.map { "\($0)\n" }.joined()
+        var out = allDiagnostics.map { "\($0)\n" }.joined()
         guard let configuration = result.configuration else {
             out += "\(path): cannot read: \(result.readFailure?.reason ?? "unknown error")\n"
             return out + verdict()
         }
-        if !result.diagnostics.isEmpty { out += "\n" }
-        out += "\(path): \(count(result.errors.count, "error")), \(count(result.warnings.count, "warning"))\n"
+        if !allDiagnostics.isEmpty { out += "\n" }
+        let errors = allDiagnostics.filter { $0.severity == .error }.count
+        out += "\(path): \(count(errors, "error")), \(count(allDiagnostics.count - errors, "warning"))\n"
         out += instancesSection(configuration)
         out += scriptsSection(configuration)
         out += syncGroupsSection(configuration)

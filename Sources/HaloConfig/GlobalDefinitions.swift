@@ -69,6 +69,9 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var notifyFIFO: NotifyFIFO?
     /// Run for every line written to the FIFO.
     public var notifyFIFOScript: ScriptCommand?
+    /// How long a notify hook may run before its process group is killed
+    /// (Halo's `notify_timeout`; keepalived has none). nil: 30 s.
+    public var notifyTimeout: Milliseconds?
     /// Real-time scheduling priority ceiling keepalived would pick automatically (`max_auto_priority [N]`).
     public var maxAutoPriority: Int?
     /// SCHED_RR priority for the VRRP process.

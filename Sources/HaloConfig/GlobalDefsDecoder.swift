@@ -49,6 +49,8 @@ extension Decoder {
                 globals.notifyFIFO = NotifyFIFO(path: path.text, owner: owner, location: path.location)
             case "notify_fifo_script", "vrrp_notify_fifo_script":
                 if let command = command(item) { globals.notifyFIFOScript = command }
+            case "notify_timeout":
+                if let time = seconds(item, Milliseconds(10)...Milliseconds.seconds(86400)) { globals.notifyTimeout = time }
             case "max_auto_priority":
                 // With no value keepalived uses the highest real-time priority it allows itself.
                 if item.arguments.isEmpty { rejectBlock(item); globals.maxAutoPriority = 99 }

@@ -54,3 +54,34 @@ public struct SystemFileSource: ConfigFileSource, Sendable {
         return String(cString: text)
     }
 }
+
+extension SystemFileSource: ScriptFileInspector {
+    public func resolveProgram(_ program: String) -> String? {
+        guard !program.isEmpty else { return nil }
+        var candidates = [program]
+        if !program.contains("/") {
+            let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+            candidates = path.split(separator: ":").map { "\($0)/\(program)" }
+        }
+        for candidate in candidates where access(candidate, X_OK) == 0 {
+            guard let resolved = realpath(candidate, nil) else { continue }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        return nil
+    }
+
+    public func ownership(of path: String) -> FileOwnership? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        return FileOwnership(uid: Int(status.st_uid), gid: Int(status.st_gid), mode: Int(status.st_mode & 0o7777))
+    }
+
+    public func userID(of user: String) -> Int? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        guard getpwnam_r(user, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return Int(entry.pw_uid)
+    }
+}
