@@ -4,13 +4,63 @@ import VRRP
 
 extension EngineConfiguration {
     /// What the engine runs for a validated configuration: each `vrrp_instance`
-    /// with the global defaults applied, and the sync groups.
-    public init(_ configuration: Configuration) {
+    /// with the global defaults applied, the sync groups, the tracked scripts and
+    /// files, and the hooks. Commands script security refused (or that cannot run:
+    /// missing program, unknown user) are left out, with a note for the log.
+    public init(_ configuration: Configuration, securityFindings: [ScriptSecurityFinding] = []) {
         let globals = configuration.globals
+        let skipped = Set(securityFindings.filter { $0.refused || !$0.isOwnershipWarning }.map(\.command))
+        let runnable: (ScriptCommand?) -> [String]? = { command in
+            guard let command, !skipped.contains(command) else { return nil }
+            return command.arguments
+        }
+        let groupOf = Dictionary(configuration.syncGroups.flatMap { group in group.members.map { ($0, group) } },
+                                 uniquingKeysWith: { first, _ in first })
+        let tracked = configuration.trackedScriptNames
+        let scripts = configuration.scripts.filter { tracked.contains($0.name) && !skipped.contains($0.command) }
+            .map { ScriptSpec($0, defaultUser: globals.scriptUser) }
+        let scriptsByName = Dictionary(scripts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let filesByName = Dictionary(configuration.trackFiles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var trackedFileNames = Set<String>()
+
+        var instances: [InstanceSpec] = []
+        for instance in configuration.instances {
+            guard var spec = InstanceSpec(instance, globals: globals) else { continue }
+            let group = groupOf[instance.name]
+            // A sync group's track_script / track_file apply to every member.
+            spec.trackedScripts = (instance.trackedScripts + (group?.trackedScripts ?? [])).compactMap { reference in
+                scriptsByName[reference.name].map { TrackerReference(reference, weight: $0.weight, reversed: $0.weightReversed) }
+            }
+            spec.trackedFiles = (instance.trackedFiles + (group?.trackedFiles ?? [])).compactMap { reference in
+                filesByName[reference.name].map { TrackerReference(reference, weight: $0.weight, reversed: $0.weightReversed) }
+            }
+            trackedFileNames.formUnion(spec.trackedFiles.map(\.name))
+            spec.notify = NotifySpec(instance.notify, runnable: runnable)
+            instances.append(spec)
+        }
         self.init(
-            instances: configuration.instances.compactMap { InstanceSpec($0, globals: globals) },
-            syncGroups: configuration.syncGroups.map { SyncGroupSpec(name: $0.name, members: $0.members) },
+            instances: instances,
+            syncGroups: configuration.syncGroups.map {
+                var group = SyncGroupSpec(name: $0.name, members: $0.members)
+                group.notify = NotifySpec($0.notify, runnable: runnable)
+                return group
+            },
             notRun: Self.partsNotRun(configuration))
+        self.scripts = scripts
+        trackFiles = configuration.trackFiles.filter { trackedFileNames.contains($0.name) }.map {
+            TrackFileSpec(name: $0.name, path: $0.path, weight: $0.weight, weightReversed: $0.weightReversed, initialValue: $0.initialValue)
+        }
+        hooks.notifyTimeoutNanoseconds = Int64(globals.notifyTimeout?.value ?? 30_000) * 1_000_000
+        hooks.scriptUser = globals.scriptUser.map { RunAs(user: $0.user, group: $0.group) }
+        hooks.fifoPath = globals.notifyFIFO?.path
+        hooks.fifoScript = globals.notifyFIFO == nil ? nil : runnable(globals.notifyFIFOScript)
+        hooks.securityNotes = securityFindings.map {
+            SecurityNote(message: "\($0.location): \($0.description)", refused: skipped.contains($0.command))
+        }
+        if configuration.runsScripts && !globals.enableScriptSecurity {
+            hooks.securityNotes.append(SecurityNote(
+                message: "scripts run without enable_script_security: nothing checks who can change them", refused: false))
+        }
     }
 
     /// What the VRRP engine of this version does not act on, so the log says so
@@ -19,20 +69,48 @@ extension EngineConfiguration {
         var notes: [String] = []
         for instance in configuration.instances {
             let name = "(\(instance.name))"
-            if !instance.trackedScripts.isEmpty || !instance.trackedFiles.isEmpty {
-                notes.append("\(name) track_script / track_file: not run by this version; the priority stays at its base value")
-            }
-            if !instance.notify.all.isEmpty { notes.append("\(name) notify scripts: not run by this version") }
             if !instance.virtualRoutes.isEmpty { notes.append("\(name) virtual_routes: not installed by this version") }
             if instance.virtualMAC != nil { notes.append("\(name) use_vmac: not supported; adverts and announcements use the interface's own MAC") }
-        }
-        for group in configuration.syncGroups where !group.notify.all.isEmpty || !group.trackedScripts.isEmpty {
-            notes.append("(\(group.name)) sync group notify / track_script: not run by this version")
         }
         for server in configuration.virtualServers {
             notes.append("virtual_server \(server.address) \(server.port): parsed and validated; not run (Halo does not program IPVS)")
         }
         return notes
+    }
+}
+
+extension ScriptSecurityFinding {
+    /// Only a warning: the script still runs (script security is off).
+    var isOwnershipWarning: Bool {
+        if case .writableByNonRoot = problem { return !refused }
+        return false
+    }
+}
+
+extension ScriptSpec {
+    init(_ script: VRRPScript, defaultUser: ScriptUser?) {
+        self.init(
+            name: script.name, arguments: script.command.arguments,
+            intervalNanoseconds: Int64(script.interval.value) * 1_000_000,
+            timeoutNanoseconds: Int64(script.effectiveTimeout.value) * 1_000_000,
+            weight: script.weight, weightReversed: script.weightReversed, rise: script.rise, fall: script.fall,
+            user: (script.user ?? defaultUser).map { RunAs(user: $0.user, group: $0.group) },
+            initiallyFailed: script.initiallyFailed)
+    }
+}
+
+extension TrackerReference {
+    /// The line's weight override, else the tracker's own weight.
+    init(_ reference: TrackedReference, weight: Int, reversed: Bool) {
+        self.init(name: reference.name, weight: reference.weightOverride ?? weight,
+                  weightReversed: reference.weightOverride == nil ? reversed : reference.weightReversed)
+    }
+}
+
+extension NotifySpec {
+    init(_ commands: NotifyCommands, runnable resolve: (ScriptCommand?) -> [String]?) {
+        self.init(master: resolve(commands.master), backup: resolve(commands.backup), fault: resolve(commands.fault),
+                  stop: resolve(commands.stop), generic: resolve(commands.generic))
     }
 }
 

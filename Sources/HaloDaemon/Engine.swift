@@ -12,13 +12,18 @@ public final class Engine {
     let logger: Logger
     let netlink: NetlinkSocket
     private let events: NetlinkSocket
-    private let configuration: EngineConfiguration
-    private var groups: [GroupRuntime] = []
+    let configuration: EngineConfiguration
+    private(set) var groups: [GroupRuntime] = []
     private var receivers: [AdvertReceiver] = []
     private var frameSockets: [String: FrameSocket] = [:]
     private var stopping = false
     /// Called on the loop thread once a shutdown has finished.
     var onStopped: (() -> Void)?
+    /// Runs track scripts and hooks without blocking the loop.
+    let processes: ProcessRunner
+    var notifier: Notifier?
+    var scriptTrackers: [String: ScriptTracker] = [:]
+    var fileWatcher: TrackFileWatcher?
 
     public init(configuration: EngineConfiguration, loop: EventLoop, logger: Logger) throws {
         self.configuration = configuration
@@ -26,6 +31,7 @@ public final class Engine {
         self.logger = logger
         netlink = try NetlinkSocket()
         events = try NetlinkSocket(groups: NetworkEvent.groups)
+        processes = try ProcessRunner(loop: loop)
     }
 
     var instances: [InstanceRuntime] { groups.flatMap(\.members) }
@@ -41,6 +47,7 @@ public final class Engine {
             }
         }
         try openReceivers()
+        startTrackersAndHooks()
         try loop.watchReadable(events.fileDescriptor) { [unowned self] in readNetworkEvents() }
         let links = try netlink.links()
         for instance in instances {
@@ -50,7 +57,12 @@ public final class Engine {
                 instance.linkChanged(LinkStatus(interfaceIndex: 0, name: name, isUp: false, hasCarrier: false))
             }
         }
+        // File values (and init_fail scripts) count from the start, before the first election.
+        for group in groups {
+            for member in group.members.indices { group.trackersChanged(member: member, cause: "trackers at start") }
+        }
         for group in groups { group.handleForAll(.startup) }
+        for tracker in scriptTrackers.values.sorted(by: { $0.spec.name < $1.spec.name }) { tracker.start() }
     }
 
     private func startGroup(name: String, members: [InstanceSpec]) throws {
@@ -64,7 +76,7 @@ public final class Engine {
         }
         let group = GroupRuntime(
             name: name, group: RouterGroup(members: resolved.map { $0.0.routerConfiguration(primaryAddress: $0.2) }),
-            engine: self)
+            engine: self, syncGroupNotify: configuration.syncGroups.first { $0.name == name }?.notify)
         for (index, (spec, interface, primary)) in resolved.enumerated() {
             let socket = try sharedSocket(interface: interface, family: spec.family, spec: spec, primary: primary)
             let runtime = try InstanceRuntime(
@@ -149,7 +161,22 @@ public final class Engine {
     }
 
     func stateChanged(_ instance: InstanceRuntime, from: RouterState, to: RouterState, reason: RouterStateChangeReason) {
+        if let word = notifyWord(for: to) {
+            notifier?.stateChanged(.instance, name: instance.spec.name, notify: instance.spec.notify, state: word,
+                                   priority: Int(instance.router.effectivePriority))
+        }
         if stopping { finishShutdownIfDone() }
+    }
+
+    /// keepalived's state words for hooks and the FIFO; Init counts as STOP only at shutdown.
+    func notifyWord(for state: RouterState) -> String? {
+        switch state {
+        case .master: "MASTER"
+        case .backup: "BACKUP"
+        case .fault: "FAULT"
+        case .initialize: stopping ? "STOP" : nil
+        case .handingOff: nil
+        }
     }
 
     // MARK: - Shutdown
@@ -160,30 +187,51 @@ public final class Engine {
         guard !stopping else { return }
         stopping = true
         logger.info("shutting down: handing off mastership")
+        for tracker in scriptTrackers.values { tracker.stop() }
         for group in groups { group.handleForAll(.shutdown) }
         // Whatever the routers do, never hang: after the longest bound plus a margin, force it.
         let longest = instances.map { $0.router.configuration.effectiveHandoffBound.nanoseconds }.max() ?? 0
         loop.schedule(at: MonotonicClock.nanoseconds() + longest + 1_000_000_000) { [unowned self] in
-            guard let onStopped else { return }
+            guard onStopped != nil, !groups.allSatisfy(\.isStopped) else { return }
             logger.warning("hand-off did not finish in time; removing virtual addresses")
             for instance in instances where instance.holdsAddresses { instance.perform(.removeVirtualAddresses) }
-            logStatistics()
-            self.onStopped = nil
-            onStopped()
+            awaitHooksThenStop()
         }
         finishShutdownIfDone()
     }
 
     private func finishShutdownIfDone() {
-        guard groups.allSatisfy(\.isStopped), let onStopped else { return }
+        guard groups.allSatisfy(\.isStopped) else { return }
+        awaitHooksThenStop()
+    }
+
+    private var awaitingHooks = false
+
+    /// notify_stop hooks (and any still queued) finish first; each is bounded by
+    /// its timeout, and the whole wait by the timeout plus the kill grace period.
+    private func awaitHooksThenStop() {
+        guard onStopped != nil, !awaitingHooks else { return }
+        awaitingHooks = true
+        let bound = configuration.hooks.notifyTimeoutNanoseconds + 3_000_000_000
+        loop.schedule(at: MonotonicClock.nanoseconds() + bound) { [unowned self] in
+            if onStopped != nil { logger.warning("notify hooks still running at exit") }
+            completeShutdown()
+        }
+        if let notifier { notifier.whenIdle { [unowned self] in completeShutdown() } } else { completeShutdown() }
+    }
+
+    private func completeShutdown() {
+        guard let onStopped else { return }
         self.onStopped = nil
         for instance in instances { instance.cancelAllTimers() }
+        processes.terminateAll()
         logStatistics()
         onStopped()
     }
 
     /// One line per instance and per receive socket: what a stop leaves for the operator.
     func logStatistics() {
+        for tracker in scriptTrackers.values.sorted(by: { $0.spec.name < $1.spec.name }) { logger.info("\(tracker.summary)") }
         for instance in instances {
             let s = instance.statistics
             logger.info("(\(instance.spec.name)) adverts sent \(s.advertsSent), received \(s.advertsReceived), transitions \(s.transitions); advert send lateness \(s.advertLateness.summary)")

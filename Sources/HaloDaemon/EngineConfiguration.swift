@@ -5,6 +5,11 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var syncGroups: [SyncGroupSpec]
     /// Parts of the configuration this build reads but does not run, said once at start.
     public var notRun: [String]
+    /// The `vrrp_script`s some instance or group tracks (only those run).
+    public var scripts: [ScriptSpec] = []
+    /// The `vrrp_track_file`s some instance or group tracks.
+    public var trackFiles: [TrackFileSpec] = []
+    public var hooks = HookSettings()
 
     public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = [], notRun: [String] = []) {
         self.instances = instances
@@ -33,6 +38,8 @@ public struct EngineConfiguration: Hashable, Sendable {
 public struct SyncGroupSpec: Hashable, Sendable {
     public var name: String
     public var members: [String]
+    /// The group's own hooks, called with `GROUP` and priority 0.
+    public var notify = NotifySpec()
 
     public init(name: String, members: [String]) {
         self.name = name

@@ -8,11 +8,15 @@ final class GroupRuntime {
     var group: RouterGroup
     var members: [InstanceRuntime] = []
     unowned let engine: Engine
+    /// A `vrrp_sync_group` (notified as GROUP), not a standalone instance.
+    let syncGroupNotify: NotifySpec?
+    private var notifiedGroupState: String?
 
-    init(name: String, group: RouterGroup, engine: Engine) {
+    init(name: String, group: RouterGroup, engine: Engine, syncGroupNotify: NotifySpec? = nil) {
         self.name = name
         self.group = group
         self.engine = engine
+        self.syncGroupNotify = syncGroupNotify
     }
 
     private var now: VRRPInstant { VRRPInstant(nanoseconds: MonotonicClock.nanoseconds()) }
@@ -27,16 +31,39 @@ final class GroupRuntime {
 
     private func perform(_ actions: [MemberAction]) {
         for memberAction in actions { members[memberAction.member].perform(memberAction.action) }
+        notifyGroupIfSettled()
     }
 
-    /// Feeds a member's link trackers into its router: fault first, then weight.
-    func trackersChanged(member: Int) {
+    /// A sync group notifies as GROUP once all its members share a new state.
+    private func notifyGroupIfSettled() {
+        guard let notify = syncGroupNotify else { return }
+        let states = Set(members.map(\.state))
+        guard states.count == 1, let state = states.first, let word = engine.notifyWord(for: state),
+              word != notifiedGroupState else { return }
+        notifiedGroupState = word
+        engine.notifier?.stateChanged(.group, name: name, notify: notify, state: word, priority: 0)
+    }
+
+    /// Feeds a member's trackers (links, scripts, files) into its router: weight,
+    /// then fault; logs the effective priority change with its cause.
+    func trackersChanged(member: Int, cause: String) {
         let runtime = members[member]
-        let router = group.router(member)
-        let weight = runtime.linkWeight
-        if weight != router.trackerWeight { handle(.trackerWeightChanged(weight), member: member) }
-        let fault = runtime.linkFault
-        if fault != router.isFaulted { handle(fault ? .faultRaised : .faultCleared, member: member) }
+        let before = group.router(member)
+        let weight = runtime.trackerWeight
+        if weight != before.trackerWeight { handle(.trackerWeightChanged(weight), member: member) }
+        let fault = runtime.trackerFault
+        if fault != group.router(member).isFaulted { handle(fault ? .faultRaised : .faultCleared, member: member) }
+        let after = group.router(member)
+        var change: String?
+        if after.effectivePriority != before.effectivePriority {
+            change = "effective priority \(before.effectivePriority) -> \(after.effectivePriority) (tracker weight \(weight))"
+        }
+        if after.isFaulted != before.isFaulted {
+            change = (change.map { $0 + ", " } ?? "") + (after.isFaulted ? "fault raised" : "fault cleared")
+        }
+        guard let change else { return }
+        runtime.lastPriorityChange = ("\(change): \(cause)", MonotonicClock.nanoseconds())
+        engine.logger.info("(\(runtime.spec.name)) \(change): \(cause)")
     }
 
     /// True once every member is back in Initialize after a shutdown.

@@ -184,7 +184,7 @@ final class InstanceRuntime {
         if status.isUsable { linksDown.remove(status.name) } else { linksDown.insert(status.name) }
         guard wasDown != linksDown.contains(status.name) else { return }
         logger.info("(\(spec.name)) link \(status.name) is \(status.isUsable ? "up" : "down")")
-        group.trackersChanged(member: memberIndex)
+        group.trackersChanged(member: memberIndex, cause: "link \(status.name) \(status.isUsable ? "up" : "down")")
     }
 
     /// keepalived's track_interface: weight 0 (and the own interface) faults while down;
@@ -202,6 +202,33 @@ final class InstanceRuntime {
             return sum
         }
     }
+
+    /// Script and file trackers' effects on this instance, in configuration order.
+    private var trackerEffects: [TrackerEffect] {
+        let engine = group.engine
+        let scripts = spec.trackedScripts.map { reference in
+            TrackerEffect.of(status: engine.scriptTrackers[reference.name]?.health.status ?? .unknown,
+                             weight: reference.weight, reversed: reference.weightReversed)
+        }
+        let files = spec.trackedFiles.map { reference in
+            TrackerEffect.of(fileValue: engine.fileWatcher?.values[reference.name] ?? 0,
+                             weight: reference.weight, reversed: reference.weightReversed)
+        }
+        return scripts + files
+    }
+
+    /// Everything tracked, summed: links, scripts, files (the router clamps the result).
+    var trackerWeight: Int {
+        trackerEffects.reduce(linkWeight) { sum, effect in
+            if case .weight(let weight) = effect { return sum + weight }
+            return sum
+        }
+    }
+
+    var trackerFault: Bool { linkFault || trackerEffects.contains(.fault) }
+
+    /// The latest effective-priority or fault change and its cause, for status.
+    var lastPriorityChange: (description: String, at: Int64)?
 
     func cancelAllTimers() {
         timers.values.forEach(loop.cancel)

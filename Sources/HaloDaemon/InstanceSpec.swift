@@ -36,6 +36,11 @@ public struct InstanceSpec: Hashable, Sendable {
     /// The instance's own interface is always tracked as a fault unless `dontTrackPrimary`.
     public var trackedInterfaces: [TrackedLink]
     public var dontTrackPrimary: Bool
+    /// `track_script` lines (the instance's own and its sync group's), weights resolved.
+    public var trackedScripts: [TrackerReference] = []
+    /// `track_file` lines, weights resolved.
+    public var trackedFiles: [TrackerReference] = []
+    public var notify = NotifySpec()
 
     public init(
         name: String, interface: String, family: AddressFamily = .ipv4, virtualRouterID: UInt8,

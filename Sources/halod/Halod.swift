@@ -66,7 +66,9 @@ struct Halod: ParsableCommand {
             throw ExitCode(runDaemon(path: path, source: source))
         }
         let result = ConfigurationLoader.load(path: path, source: source)
-        let report = ConfigTestReport(path: path, result: result, kernelHasIPVS: source.read(path: "/proc/net/ip_vs").isSuccess)
+        let findings = result.configuration.map { ScriptSecurity.audit($0, inspector: source) } ?? []
+        let report = ConfigTestReport(path: path, result: result, kernelHasIPVS: source.read(path: "/proc/net/ip_vs").isSuccess,
+                                      securityFindings: findings)
         print(report.render(), terminator: "")
         throw ExitCode(report.status.rawValue)
     }
@@ -84,7 +86,7 @@ struct Halod: ParsableCommand {
             logger.critical("configuration \(path) has errors; not starting (see halod -f \(path) --config-test)")
             return ConfigTestStatus.cannotRun.rawValue
         }
-        let engineConfiguration = EngineConfiguration(configuration)
+        let engineConfiguration = EngineConfiguration(configuration, securityFindings: ScriptSecurity.audit(configuration, inspector: source))
         if let supervisorPID {
             return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
         }

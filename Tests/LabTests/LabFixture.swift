@@ -40,6 +40,11 @@ final class PairLab {
         return process
     }
 
+    /// Registers a process started elsewhere so tearDown stops it.
+    func adopt(_ process: LabProcess) {
+        processes.append(process)
+    }
+
     func keepalived(_ host: String, _ config: String) throws -> LabProcess {
         let process = try Keepalived.start("keepalived-\(host)", in: lab, host: host, config: config)
         processes.append(process)
