@@ -31,9 +31,11 @@ final class ScriptTracker {
 
     private var loop: EventLoop { runner.loop }
 
-    func start() {
-        nextDeadline = MonotonicClock.nanoseconds()
-        tick()
+    /// First run after `delay` (the engine spreads many scripts' starts so their
+    /// spawns do not all land in one loop iteration), then every interval.
+    func start(after delay: Int64) {
+        nextDeadline = MonotonicClock.nanoseconds() + min(delay, spec.intervalNanoseconds / 2)
+        timer = loop.schedule(at: nextDeadline) { [unowned self] in tick() }
     }
 
     func stop() {
@@ -63,12 +65,17 @@ final class ScriptTracker {
         var process = ProcessSpec(arguments: spec.arguments, credentials: credentials, timeoutNanoseconds: spec.timeoutNanoseconds)
         process.outputLimit = 1024
         do {
-            running = try runner.start(process) { [unowned self] outcome in
+            let started = try runner.start(process) { [unowned self] outcome in
                 running = nil
                 runs += 1
-                if outcome.timedOut { timeouts += 1 }
-                record(success: outcome.succeeded, detail: Self.detail(outcome))
+                // A timed-out run was counted when its timeout passed.
+                if !outcome.timedOut { record(success: outcome.succeeded, detail: Self.detail(outcome)) }
             }
+            started.onTimeout = { [unowned self] in
+                timeouts += 1
+                record(success: false, detail: "timed out after \(spec.timeoutNanoseconds / 1_000_000) ms")
+            }
+            running = started
         } catch {
             if !startFailureLogged {
                 logger.error("Script \(spec.name): cannot run: \(error)")

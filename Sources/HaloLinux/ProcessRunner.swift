@@ -111,6 +111,9 @@ public final class RunningProcess {
     private var timeoutTimer: EventLoop.TimerID?
     private unowned let runner: ProcessRunner
     private var completion: ((ProcessOutcome) -> Void)?
+    /// Runs when the timeout passes, before the group has died (a check can
+    /// count as failed at once even if its process ignores SIGTERM).
+    public var onTimeout: (() -> Void)?
 
     init(pid: pid_t, spec: ProcessSpec, outputFD: Int32, runner: ProcessRunner, completion: @escaping (ProcessOutcome) -> Void) {
         self.pid = pid
@@ -132,6 +135,7 @@ public final class RunningProcess {
                 timeoutTimer = nil
                 timedOut = true
                 terminate()
+                onTimeout?()
             }
         }
     }

@@ -15,6 +15,7 @@ import Testing
     /// keeps running `lingerNanoseconds` longer (for a pending group SIGKILL),
     /// `atCompletion` runs on the loop thread the moment the process is done.
     private func run(_ spec: ProcessSpec, seconds: Double = 10, lingerNanoseconds: Int64 = 0,
+                     onTimeout: (@Sendable () -> Void)? = nil,
                      atCompletion: @escaping @Sendable () -> Void = {}) throws -> Run {
         let loop = try EventLoop()
         let result = Box<Run?>(nil)
@@ -30,6 +31,7 @@ import Testing
                     loop.schedule(at: MonotonicClock.nanoseconds() + lingerNanoseconds) { loop.stop() }
                 }
                 pid.value = process.pid
+                process.onTimeout = onTimeout
                 loop.run()
                 withExtendedLifetime(runner) {}
             } catch {
@@ -121,8 +123,13 @@ import Testing
         defer { unlink(childFile) }
         var spec = shell("trap '' TERM; sleep 30 & echo $! > \(childFile); wait; sleep 30", timeout: 200_000_000)
         spec.killGraceNanoseconds = 300_000_000
-        let result = try run(spec)
+        let started = MonotonicClock.nanoseconds()
+        let timeoutAfter = Box<Int64?>(nil)
+        let result = try run(spec, onTimeout: { timeoutAfter.value = MonotonicClock.nanoseconds() - started })
         #expect(result.outcome.timedOut)
+        // The timeout is reported when it passes, not when the group finally dies.
+        let reported = try #require(timeoutAfter.value)
+        #expect(reported >= 200_000_000 && reported < 400_000_000, "\(reported)")
         #expect(result.outcome.termination == .signaled(SIGKILL))
         // Terminated at the timeout plus the grace period, not before and not much later.
         #expect(result.outcome.durationNanoseconds >= 500_000_000)
