@@ -43,6 +43,8 @@ let package = Package(
             name: "halo-lab",
             dependencies: ["HaloLab", "HaloLinux", "HaloNet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // halod's parent process, in C: restarts the engine and removes its VIPs if it dies.
+        .executableTarget(name: "halo-supervisor", linkerSettings: [.linkedLibrary("mnl")]),
         .executableTarget(
             name: "halod",
             dependencies: [
@@ -55,7 +57,7 @@ let package = Package(
         // Kernel-facing tests: run as root in network namespaces they create.
         .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
         // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.
-        .testTarget(name: "LabTests", dependencies: ["halod", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
+        .testTarget(name: "LabTests", dependencies: ["halod", "halo-supervisor", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
         .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),
         // Runs the built halod binary (depending on the executable makes `swift test` build it).
         .testTarget(name: "HalodTests", dependencies: ["halod"]),

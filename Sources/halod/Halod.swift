@@ -90,10 +90,12 @@ struct Halod: ParsableCommand {
         if let supervisorPID {
             return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
         }
+        // The pid stays the same across the exec into the supervisor, which removes the file at exit.
         if let pidFile { writePIDFile(pidFile) }
         defer { if let pidFile { unlink(pidFile) } }
         if noSupervisor { return EngineRunner.run(engineConfiguration, logger: logger) }
-        return Supervisor(engineArguments: CommandLine.arguments, configuration: engineConfiguration, logger: logger).run()
+        return SupervisorLauncher.exec(
+            engineConfiguration, arguments: CommandLine.arguments, timestamps: logConsole, pidFile: pidFile, logger: logger)
     }
 
     private func writePIDFile(_ path: String) {
