@@ -19,11 +19,23 @@ struct Bench: ParsableCommand {
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
 
+    @Option(help: "Comma-separated sections to run: linkloss, planned, kill, idle.")
+    var sections = "linkloss,planned,kill,idle"
+
     func run() throws {
         guard Keepalived.isInstalled else { throw LabFailure("keepalived is not installed (bash scripts/setup)") }
         var report = Report()
         report.line("Halo vs keepalived \(keepalivedVersion()), \(trials) trials each, 10 ms client probe")
 
+        let wanted = Set(sections.split(separator: ",").map(String.init))
+        if wanted.contains("linkloss") { try measureLinkLoss(&report) }
+        if wanted.contains("planned") { try measurePlannedFailover(&report) }
+        if wanted.contains("kill") { try measureKilledEngine(&report) }
+        if wanted.contains("idle") { try measureIdle(&report) }
+        if let markdown { try report.markdown.write(toFile: markdown, atomically: true, encoding: .utf8) }
+    }
+
+    private func measureLinkLoss(_ report: inout Report) throws {
         report.section("Master link lost: client-visible gap | takeover on the wire, n1's last advert to n2's first (ms: min / median / max; theory = 3 × advert + skew at priority 100)")
         for (version, interval) in [(2, "1"), (3, "0.1"), (3, "0.02")] {
             let theory = 3 * (Double(interval)! * 1000) + (256.0 - 100) / 256 * (Double(interval)! * 1000)
@@ -41,7 +53,9 @@ struct Bench: ParsableCommand {
             }
             report.row(row)
         }
+    }
 
+    private func measurePlannedFailover(_ report: inout Report) throws {
         report.section("Client-visible gap, planned failover (SIGTERM to the master) (ms: min / median / max)")
         for (version, interval) in [(2, "1"), (3, "0.1")] {
             var row = ["v\(version) \(interval) s"]
@@ -52,7 +66,9 @@ struct Bench: ParsableCommand {
             }
             report.row(row)
         }
+    }
 
+    private func measureKilledEngine(_ report: inout Report) throws {
         report.section("VIP left on the node whose VRRP process was SIGKILLed (ms until removed: min / median / max)")
         var killRow = ["v2 1 s"]
         for implementation in PairScenario.Implementation.allCases {
@@ -60,7 +76,9 @@ struct Bench: ParsableCommand {
             killRow.append(results.allSatisfy { $0 < 0 } ? "stays (never removed within 3 s)" : summarize(results.filter { $0 >= 0 }))
         }
         report.row(killRow)
+    }
 
+    private func measureIdle(_ report: inout Report) throws {
         report.section("Master node, idle for \(idleSeconds) s: RSS / PSS of all the daemon's processes, CPU %")
         for (version, interval) in [(2, "1"), (3, "0.1"), (3, "0.01")] {
             var row = ["v\(version) \(interval) s"]
@@ -86,7 +104,6 @@ struct Bench: ParsableCommand {
             report.row(row)
             report.line("    Halo advert send lateness at \(interval) s: \(lateness)")
         }
-        if let markdown { try report.markdown.write(toFile: markdown, atomically: true, encoding: .utf8) }
     }
 
     /// Runs `measure` on a fresh pair `trials` times.
