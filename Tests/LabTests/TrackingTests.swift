@@ -72,4 +72,19 @@ struct TrackingTests {
         #expect(pair.awaitSoleHolder("n1", seconds: 1))
         #expect(pair.clientReaches(PairLab.vip4))
     }
+
+    @Test func addressesLeftByACrashedRunAreRemovedBeforeJoining() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let n1 = try pair.halod("n1", LabConfig.instance(
+            state: "MASTER", priority: 150, advertInterval: "1", vips: ["\(PairLab.vip4)/24"]))
+        #expect(pair.awaitSoleHolder("n1", seconds: 4), "\(n1.log)")
+        // As if an earlier halod on n2 had died holding the VIP with nothing to clean up.
+        try pair.lab.host("n2").run("ip", "addr", "add", "\(PairLab.vip4)/24", "dev", "eth0")
+        let n2 = try pair.halod("n2", LabConfig.instance(
+            state: "BACKUP", priority: 100, advertInterval: "1", vips: ["\(PairLab.vip4)/24"]))
+        #expect(n2.awaitLog("removed 1 virtual address(es) left by an earlier run", seconds: 3), "\(n2.log)")
+        #expect(pair.awaitSoleHolder("n1", seconds: 1), "\(pair.logs(n1, n2))")
+        #expect(n2.log.contains("Entering BACKUP STATE (startup)"))
+    }
 }
