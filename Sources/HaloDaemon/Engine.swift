@@ -227,7 +227,9 @@ public final class Engine {
         guard let onStopped else { return }
         self.onStopped = nil
         for instance in instances { instance.cancelAllTimers() }
-        processes.terminateAll()
+        // Hooks are done (or past their timeout); what is left (the FIFO reader, a
+        // check ignoring SIGTERM) must not outlive the daemon.
+        processes.killAll()
         logStatistics()
         onStopped()
     }

@@ -61,6 +61,12 @@ public final class ProcessRunner {
         for process in running.values { process.terminate() }
     }
 
+    /// SIGKILL to every running process group now: for exit, when no loop will
+    /// be left to finish a grace period.
+    public func killAll() {
+        for process in running.values { kill(-process.pid, SIGKILL) }
+    }
+
     func finished(_ process: RunningProcess) {
         running[process.pid] = nil
     }

@@ -21,6 +21,17 @@ struct NotifyHookTests {
         }
     }
 
+    /// Live (non-zombie) processes with `argument` in their command line.
+    private func processes(withArgument argument: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: data, as: UTF8.self).split(separator: "\0").contains(Substring(argument)),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z")
+        }
+    }
+
     @Test func hooksGetTheExactArgvInEventOrderUnderRapidFlapping() throws {
         let pair = try PairLab()
         defer { pair.tearDown() }
@@ -94,7 +105,7 @@ struct NotifyHookTests {
         let pair = try PairLab()
         defer { pair.tearDown() }
         // Ignores SIGTERM, so each timeout ends with the SIGKILL to its group.
-        let hang = try pair.script("hang.sh", "#!/bin/bash\ntrap '' TERM\nsleep 1000 &\nwait\n")
+        let hang = try pair.script("hang.sh", "#!/bin/bash\ntrap '' TERM\nsleep 987.25 &\nwait\n")
         let names = (1...50).map { "hang_\($0)" }
         let scripts = names.map { "vrrp_script \($0) {\n    script \(hang)\n    interval 1\n    timeout 2\n    weight 1\n}\n" }.joined()
         let config = LabConfig.instance(
@@ -113,5 +124,8 @@ struct NotifyHookTests {
         #expect(lateness.count > 400)
         #expect(lateness.p99 < 20, "p99 \(lateness.p99) ms")
         #expect(!n1.log.contains("FAULT"))
+        // Scripts that ignore SIGTERM do not outlive the daemon.
+        usleep(200_000)
+        #expect(processes(withArgument: "987.25").isEmpty)
     }
 }
