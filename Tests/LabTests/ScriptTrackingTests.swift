@@ -118,4 +118,76 @@ struct ScriptTrackingTests {
         #expect(pair.awaitSoleHolder("n2", of: Self.vip2, seconds: 3), "\(pair.logs(n1, n2))")
         #expect(pair.holders(of: PairLab.vip4) == ["n1"])
     }
+
+    /// `init_fail` starts the script down: with weight 0 the instance starts in
+    /// FAULT and leaves it only after `rise` successes; `reverse` makes success the failing case.
+    @Test func initFailStartsDownUntilRiseSuccessesAndReverseInvertsTheCheck() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let scripts = """
+            vrrp_script chk_starts_failed {
+                script /bin/true
+                interval 0.1
+                rise 3
+                init_fail
+            }
+            vrrp_script chk_reversed {
+                script /bin/true
+                interval 0.1
+                weight -30 reverse
+            }
+
+            """
+        let n1 = try pair.halod("n1", LabConfig.instance(
+            state: "MASTER", priority: 150, advertInterval: "0.1", version: 3, vips: ["\(PairLab.vip4)/24"],
+            instanceLines: ["track_script {", "    chk_starts_failed", "    chk_reversed", "}"])
+            .replacingOccurrences(of: "vrrp_instance VI_1 {", with: scripts + "vrrp_instance VI_1 {"))
+        #expect(n1.awaitLog("Entering FAULT STATE", seconds: 3), "\(n1.log)")
+        #expect(n1.awaitLog("fault cleared: script chk_starts_failed up", seconds: 3), "\(n1.log)")
+        let log = n1.log
+        /// Seconds of the day from a `--log-console` line ("YYYY-MM-DD HH:MM:SS.mmm halod[...]").
+        func time(of text: String) -> Double? {
+            guard let line = log.split(separator: "\n").first(where: { $0.contains(text) }) else { return nil }
+            let clock = line.split(separator: " ").dropFirst().first?.split(separator: ":").compactMap { Double($0) } ?? []
+            return clock.count == 3 ? clock[0] * 3600 + clock[1] * 60 + clock[2] : nil
+        }
+        let faulted = try #require(time(of: "Entering FAULT STATE"), "\(log)")
+        let cleared = try #require(time(of: "fault cleared: script chk_starts_failed up"), "\(log)")
+        // Three successes 0.1 s apart (the first at most 2 ms after start): not before 0.2 s.
+        #expect(cleared - faulted >= 0.19, "fault cleared after \(cleared - faulted) s, rise 3 × 0.1 s")
+        // A succeeding check with `weight -30 reverse` counts as failing: 150 - 30.
+        #expect(log.contains("effective priority 150 -> 120 (tracker weight -30): script chk_reversed up"), "\(log)")
+        #expect(pair.awaitSoleHolder("n1", seconds: 3), "\(n1.log)")
+    }
+
+    /// track_file adds value × weight (garbage reads as 0), and an instance's
+    /// `track_script` line overrides the script's own weight.
+    @Test func trackFileValueTimesWeightAndPerInstanceScriptWeightOverride() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let level = try pair.workPath("level")
+        let trackers = """
+            vrrp_script chk_ok {
+                script /bin/true
+                interval 0.1
+                weight 50
+            }
+            vrrp_track_file level {
+                file \(level)
+                weight -10
+                init_file 0
+            }
+
+            """
+        let n1 = try pair.halod("n1", LabConfig.instance(
+            state: "MASTER", priority: 150, advertInterval: "0.1", version: 3, vips: ["\(PairLab.vip4)/24"],
+            instanceLines: ["track_script {", "    chk_ok weight 15", "}", "track_file {", "    level", "}"])
+            .replacingOccurrences(of: "vrrp_instance VI_1 {", with: trackers + "vrrp_instance VI_1 {"))
+        #expect(n1.awaitLog("effective priority 150 -> 165 (tracker weight 15): script chk_ok up", seconds: 3), "\(n1.log)")
+        #expect(try String(contentsOfFile: level, encoding: .utf8) == "0\n", "init_file creates the file")
+        try "5\n".write(toFile: level, atomically: true, encoding: .utf8)
+        #expect(n1.awaitLog("effective priority 165 -> 115 (tracker weight -35): track file level value 0 -> 5", seconds: 2), "\(n1.log)")
+        try "not a number\n".write(toFile: level, atomically: false, encoding: .utf8)
+        #expect(n1.awaitLog("effective priority 115 -> 165 (tracker weight 15): track file level value 5 -> 0", seconds: 2), "\(n1.log)")
+    }
 }
