@@ -168,6 +168,11 @@ public final class Engine {
             notifier?.stateChanged(.instance, name: instance.spec.name, notify: instance.spec.notify, state: word,
                                    priority: Int(instance.router.effectivePriority))
         }
+    }
+
+    /// After a group carried out a batch of actions (and queued its GROUP hooks):
+    /// during a shutdown, see whether everything has stopped.
+    func groupActionsPerformed() {
         if stopping { finishShutdownIfDone() }
     }
 

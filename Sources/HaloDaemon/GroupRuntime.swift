@@ -32,6 +32,7 @@ final class GroupRuntime {
     private func perform(_ actions: [MemberAction]) {
         for memberAction in actions { members[memberAction.member].perform(memberAction.action) }
         notifyGroupIfSettled()
+        engine.groupActionsPerformed()
     }
 
     /// A sync group notifies as GROUP once all its members share a new state.

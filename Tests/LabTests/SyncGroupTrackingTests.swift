@@ -13,7 +13,8 @@ struct SyncGroupTrackingTests {
         let flag = try pair.workPath("group-fail")
         let hookLog = try pair.workPath("group-hooks.log")
         let check = try pair.script("check_group.sh", "#!/bin/bash\n[ ! -e \(flag) ]\n")
-        let hook = try pair.script("group_hook.sh", "#!/bin/bash\nprintf '%s|' \"$@\" >> \(hookLog)\necho >> \(hookLog)\n")
+        // The pause makes a hook that halod did not wait for at exit miss the log.
+        let hook = try pair.script("group_hook.sh", "#!/bin/bash\nsleep 0.2\nprintf '%s|' \"$@\" >> \(hookLog)\necho >> \(hookLog)\n")
         func instance(_ name: String, vrid: Int, vip: String) -> String {
             "vrrp_instance \(name) {\n    state MASTER\n    interface eth0\n    virtual_router_id \(vrid)\n    priority 150\n"
                 + "    advert_int 0.1\n    virtual_ipaddress {\n        \(vip)/24\n    }\n}\n"
