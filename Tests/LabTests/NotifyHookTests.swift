@@ -98,7 +98,10 @@ struct NotifyHookTests {
         let lateness = try #require(advertLateness(in: n1.log), "\(n1.log)")
         print("advert send lateness with a hung hook (advert_int 0.01): p50 \(lateness.p50) ms, p99 \(lateness.p99) ms, max \(lateness.max) ms over \(lateness.count)")
         #expect(lateness.count > 250)
-        #expect(lateness.p99 < 20, "p99 \(lateness.p99) ms")
+        // Loose on purpose (lab suites run in parallel on 2 cores); a loop blocked by a
+        // hanging child would be late by its whole timeout, hundreds of times this.
+        #expect(lateness.p99 < 50, "p99 \(lateness.p99) ms")
+        #expect(lateness.max < 500, "max \(lateness.max) ms")
     }
 
     @Test func fiftyHungScriptsDoNotDelayAdverts() throws {
@@ -122,7 +125,10 @@ struct NotifyHookTests {
         let lateness = try #require(advertLateness(in: n1.log), "\(n1.log)")
         print("advert send lateness with 50 hung scripts (advert_int 0.01): p50 \(lateness.p50) ms, p99 \(lateness.p99) ms, max \(lateness.max) ms over \(lateness.count); \(summary)")
         #expect(lateness.count > 400)
-        #expect(lateness.p99 < 20, "p99 \(lateness.p99) ms")
+        // Loose on purpose (lab suites run in parallel on 2 cores); a loop blocked by a
+        // hanging child would be late by its whole timeout, hundreds of times this.
+        #expect(lateness.p99 < 50, "p99 \(lateness.p99) ms")
+        #expect(lateness.max < 500, "max \(lateness.max) ms")
         #expect(!n1.log.contains("FAULT"))
         // Scripts that ignore SIGTERM do not outlive the daemon.
         usleep(200_000)
