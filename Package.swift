@@ -62,5 +62,7 @@ let package = Package(
         // Runs the built halod binary (depending on the executable makes `swift test` build it).
         .testTarget(name: "HalodTests", dependencies: ["halod"]),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP", "VRRPSimulation"], resources: [.copy("Vectors")]),
+        // scripts/check_* against real services (mfsmaster, haproxy, mariadb, nfs-ganesha) in lab namespaces.
+        .testTarget(name: "HealthCheckTests", dependencies: ["HaloLab"]),
     ]
 )
