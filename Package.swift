@@ -54,6 +54,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
+        // The daemon's pure parts: tracker arithmetic and configuration mapping, no kernel.
+        .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "VRRP", "HaloNet"]),
         // Kernel-facing tests: run as root in network namespaces they create.
         .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
         // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.
