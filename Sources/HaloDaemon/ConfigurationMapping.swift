@@ -27,7 +27,8 @@ extension EngineConfiguration {
         for instance in configuration.instances {
             guard var spec = InstanceSpec(instance, globals: globals) else { continue }
             let group = groupOf[instance.name]
-            // A sync group's track_script / track_file apply to every member.
+            // A sync group's track_interface / track_script / track_file apply to every member.
+            spec.trackedInterfaces += (group?.trackedInterfaces ?? []).map { TrackedLink(name: $0.name, weight: $0.weight) }
             spec.trackedScripts = (instance.trackedScripts + (group?.trackedScripts ?? [])).compactMap { reference in
                 scriptsByName[reference.name].map { TrackerReference(reference, weight: $0.weight, reversed: $0.weightReversed) }
             }

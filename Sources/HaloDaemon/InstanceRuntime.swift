@@ -187,45 +187,18 @@ final class InstanceRuntime {
         group.trackersChanged(member: memberIndex, cause: "link \(status.name) \(status.isUsable ? "up" : "down")")
     }
 
-    /// keepalived's track_interface: weight 0 (and the own interface) faults while down;
-    /// a positive weight is added while up, a negative one while down.
-    var linkFault: Bool {
-        if linksDown.contains(spec.interface) && !spec.dontTrackPrimary { return true }
-        return spec.trackedInterfaces.contains { $0.weight == 0 && linksDown.contains($0.name) }
-    }
-
-    var linkWeight: Int {
-        spec.trackedInterfaces.reduce(0) { sum, link in
-            let down = linksDown.contains(link.name)
-            if link.weight > 0 && !down { return sum + link.weight }
-            if link.weight < 0 && down { return sum + link.weight }
-            return sum
-        }
-    }
-
-    /// Script and file trackers' effects on this instance, in configuration order.
-    private var trackerEffects: [TrackerEffect] {
+    /// What the trackers read right now (links, script statuses, file values).
+    var trackerReadings: TrackerReadings {
         let engine = group.engine
-        let scripts = spec.trackedScripts.map { reference in
-            TrackerEffect.of(status: engine.scriptTrackers[reference.name]?.health.status ?? .unknown,
-                             weight: reference.weight, reversed: reference.weightReversed)
-        }
-        let files = spec.trackedFiles.map { reference in
-            TrackerEffect.of(fileValue: engine.fileWatcher?.values[reference.name] ?? 0,
-                             weight: reference.weight, reversed: reference.weightReversed)
-        }
-        return scripts + files
+        return TrackerReadings(linksDown: linksDown,
+                               scriptStatuses: engine.scriptTrackers.mapValues(\.health.status),
+                               fileValues: engine.fileWatcher?.values ?? [:])
     }
 
     /// Everything tracked, summed: links, scripts, files (the router clamps the result).
-    var trackerWeight: Int {
-        trackerEffects.reduce(linkWeight) { sum, effect in
-            if case .weight(let weight) = effect { return sum + weight }
-            return sum
-        }
-    }
+    var trackerWeight: Int { spec.trackerWeight(trackerReadings) }
 
-    var trackerFault: Bool { linkFault || trackerEffects.contains(.fault) }
+    var trackerFault: Bool { spec.trackerFault(trackerReadings) }
 
     /// The latest effective-priority or fault change and its cause, for status.
     var lastPriorityChange: (description: String, at: Int64)?
