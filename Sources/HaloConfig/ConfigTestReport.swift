@@ -74,6 +74,7 @@ public struct ConfigTestReport {
         out += "\(path): \(count(errors, "error")), \(count(allDiagnostics.count - errors, "warning"))\n"
         out += instancesSection(configuration)
         out += scriptsSection(configuration)
+        out += configuration.runsScripts ? "Scripts and hooks run as: \(configuration.scriptUserSummary)\n" : ""
         out += syncGroupsSection(configuration)
         out += virtualServersSection(configuration)
         out += leftOutSection("Rejected (errors above)", configuration.rejected)

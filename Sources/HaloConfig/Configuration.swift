@@ -53,7 +53,10 @@ public enum ConfigurationLoader {
         case .failure(let error):
             return LoadResult(configuration: nil, diagnostics: diagnostics.sorted, readFailure: error)
         case .success(let lines):
-            return build(lines: lines, diagnostics: diagnostics)
+            let result = build(lines: lines, diagnostics: diagnostics)
+            // A source that knows the host's users (the real filesystem) applies keepalived's default script user.
+            guard let users = source as? any ScriptFileInspector else { return result }
+            return result.applyingDefaultScriptUser { users.userID(of: $0) != nil }
         }
     }
 

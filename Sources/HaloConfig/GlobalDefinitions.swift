@@ -55,6 +55,8 @@ public enum VRRPVersion: Int, Hashable, Sendable, CustomStringConvertible {
 public struct GlobalDefinitions: Hashable, Sendable {
     public var routerID: String?
     public var scriptUser: ScriptUser?
+    /// `scriptUser` is keepalived's default user, found on this host, not a `script_user` line.
+    public var scriptUserIsDefault = false
     public var enableScriptSecurity = false
     /// Default version for instances that do not set one (keepalived: 2).
     public var defaultVRRPVersion: VRRPVersion = .v2
