@@ -54,6 +54,7 @@ extension EngineConfiguration {
         hooks.notifyTimeoutNanoseconds = Int64(globals.notifyTimeout?.value ?? 30_000) * 1_000_000
         hooks.scriptUser = globals.scriptUser.map { RunAs(user: $0.user, group: $0.group) }
         hooks.fifoPath = globals.notifyFIFO?.path
+        hooks.fifoOwner = globals.notifyFIFO?.owner.map { RunAs(user: $0.user, group: $0.group) }
         hooks.fifoScript = globals.notifyFIFO == nil ? nil : runnable(globals.notifyFIFOScript)
         hooks.securityNotes = securityFindings.map {
             SecurityNote(message: "\($0.location): \($0.description)", refused: skipped.contains($0.command))

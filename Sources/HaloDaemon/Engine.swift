@@ -233,7 +233,8 @@ public final class Engine {
         self.onStopped = nil
         for instance in instances { instance.cancelAllTimers() }
         // Hooks are done (or past their timeout); what is left (the FIFO reader, a
-        // check ignoring SIGTERM) must not outlive the daemon.
+        // check ignoring SIGTERM) must not outlive the daemon, nor be started again.
+        notifier?.stopRestarting()
         processes.killAll()
         logStatistics()
         onStopped()

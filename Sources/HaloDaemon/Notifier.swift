@@ -20,6 +20,7 @@ final class Notifier {
     private let logger: Logger
     private var queues: [String: HookQueue] = [:]
     private var fifo: NotifyFIFOWriter?
+    private var fifoReader: FIFOScriptRunner?
     private var idleWaiters: [() -> Void] = []
 
     init(runner: ProcessRunner, settings: HookSettings, credentials: ProcessCredentials?, logger: Logger) {
@@ -29,24 +30,36 @@ final class Notifier {
         self.logger = logger
     }
 
-    /// Opens the FIFO (creating it) and starts `notify_fifo_script` on it.
+    /// Opens the FIFO (creating it, owned by `notify_fifo`'s user and group) and
+    /// starts `notify_fifo_script` on it.
     func start() {
         guard let path = settings.fifoPath else { return }
+        let owner = settings.fifoOwner.flatMap { owner -> ProcessCredentials? in
+            do {
+                return try ProcessCredentials.resolve(user: owner.user, group: owner.group)
+            } catch {
+                logger.error("notify_fifo \(path) owner \(owner): \(error); the FIFO stays root's")
+                return nil
+            }
+        }
         do {
-            fifo = try NotifyFIFOWriter(path: path)
+            let writer = try NotifyFIFOWriter(path: path)
+            if let owner, writer.created, let error = writer.give(to: owner) {
+                logger.error("notify_fifo \(path): cannot give it to \(owner): \(error)")
+            }
+            fifo = writer
         } catch {
             logger.error("notify_fifo \(path): \(error)")
             return
         }
         guard let script = settings.fifoScript else { return }
-        do {
-            try runner.start(ProcessSpec(arguments: script + [path], credentials: credentials)) { [logger] outcome in
-                logger.warning("notify_fifo_script \(script.first ?? "") ended: \(outcome)")
-            }
-        } catch {
-            logger.error("notify_fifo_script: cannot run: \(error)")
-        }
+        let reader = FIFOScriptRunner(arguments: script + [path], runner: runner, credentials: credentials, logger: logger)
+        reader.start()
+        fifoReader = reader
     }
+
+    /// At exit: the FIFO reader is not restarted any more.
+    func stopRestarting() { fifoReader?.stop() }
 
     /// A state change of an instance or group: the FIFO line at once, then the
     /// specific hook and the generic one, queued behind earlier hooks of the same owner.
@@ -148,12 +161,30 @@ final class HookQueue {
 /// can stop the engine: a line that does not fit is dropped and counted.
 final class NotifyFIFOWriter {
     private let fd: Int32
+    let path: String
+    /// Made by us, not found in place (only such a FIFO is given to `notify_fifo`'s owner, as keepalived does).
+    let created: Bool
     private(set) var dropped = 0
 
     init(path: String) throws {
-        if mkfifo(path, 0o600) < 0 && errno != EEXIST { throw SystemError("mkfifo \(path)") }
-        fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        self.path = path
+        if mkfifo(path, 0o600) == 0 {
+            created = true
+        } else if errno == EEXIST {
+            created = false
+        } else {
+            throw SystemError("mkfifo \(path)")
+        }
+        fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 { throw SystemError("open \(path)") }
+    }
+
+    /// `notify_fifo PATH USER [GROUP]`: the owner and group may read it (0640;
+    /// keepalived makes it 0644, readable by everyone). nil when done.
+    func give(to owner: ProcessCredentials) -> SystemError? {
+        if fchown(fd, owner.uid, owner.gid) < 0 { return SystemError("fchown") }
+        if fchmod(fd, 0o640) < 0 { return SystemError("fchmod") }
+        return nil
     }
 
     deinit { close(fd) }

@@ -102,6 +102,8 @@ public struct HookSettings: Hashable, Sendable {
     public var scriptUser: RunAs?
     /// `notify_fifo PATH`: one line per state change.
     public var fifoPath: String?
+    /// `notify_fifo PATH USER [GROUP]`: who owns the FIFO Halo creates; nil: root.
+    public var fifoOwner: RunAs?
     /// `notify_fifo_script`: started once with the FIFO path appended, reads the lines.
     public var fifoScript: [String]?
     /// Said once at start: scripts refused or run without script security.
