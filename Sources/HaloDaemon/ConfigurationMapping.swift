@@ -28,7 +28,7 @@ extension EngineConfiguration {
             guard var spec = InstanceSpec(instance, globals: globals) else { continue }
             let group = groupOf[instance.name]
             // A sync group's track_interface / track_script / track_file apply to every member.
-            spec.trackedInterfaces += (group?.trackedInterfaces ?? []).map { TrackedLink(name: $0.name, weight: $0.weight) }
+            spec.trackedInterfaces += (group?.trackedInterfaces ?? []).map { TrackedLink(name: $0.name, weight: $0.weight, reversed: $0.weightReversed) }
             spec.trackedScripts = (instance.trackedScripts + (group?.trackedScripts ?? [])).compactMap { reference in
                 scriptsByName[reference.name].map { TrackerReference(reference, weight: $0.weight, reversed: $0.weightReversed) }
             }
@@ -141,7 +141,7 @@ extension InstanceSpec {
             // Halo checks unicast sources against the peer list always (keepalived only with check_unicast_src).
             checkUnicastSource: true,
             announcements: AnnouncementSettings(instance.gratuitousARP.overriding(globals.gratuitousARP)),
-            trackedInterfaces: instance.trackedInterfaces.map { TrackedLink(name: $0.name, weight: $0.weight) },
+            trackedInterfaces: instance.trackedInterfaces.map { TrackedLink(name: $0.name, weight: $0.weight, reversed: $0.weightReversed) },
             dontTrackPrimary: instance.dontTrackPrimary)
     }
 }

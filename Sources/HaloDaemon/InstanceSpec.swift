@@ -167,9 +167,12 @@ public struct TrackedLink: Hashable, Sendable {
     /// 0: fault while down; otherwise added to the priority while down when negative,
     /// while up when positive (keepalived's track_interface weight).
     public var weight: Int
+    /// `weight W reverse`: the weight applies in the opposite link state.
+    public var reversed: Bool
 
-    public init(name: String, weight: Int = 0) {
+    public init(name: String, weight: Int = 0, reversed: Bool = false) {
         self.name = name
         self.weight = weight
+        self.reversed = reversed
     }
 }

@@ -10,7 +10,8 @@ struct TrackerReadings: Sendable, Equatable {
 
 extension InstanceSpec {
     /// keepalived's track_interface: weight 0 (and the own interface) faults while down;
-    /// a positive weight is added while up, a negative one while down.
+    /// a positive weight is added while up, a negative one while down (`reverse`
+    /// swaps up and down for the weight, not for the fault).
     func linkFault(_ readings: TrackerReadings) -> Bool {
         if readings.linksDown.contains(interface) && !dontTrackPrimary { return true }
         return trackedInterfaces.contains { $0.weight == 0 && readings.linksDown.contains($0.name) }
@@ -18,7 +19,7 @@ extension InstanceSpec {
 
     func linkWeight(_ readings: TrackerReadings) -> Int {
         trackedInterfaces.reduce(0) { sum, link in
-            let down = readings.linksDown.contains(link.name)
+            let down = readings.linksDown.contains(link.name) != link.reversed
             if link.weight > 0 && !down { return sum + link.weight }
             if link.weight < 0 && down { return sum + link.weight }
             return sum

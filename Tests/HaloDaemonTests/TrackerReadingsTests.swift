@@ -65,6 +65,22 @@ import VRRP
         #expect(!spec.trackerFault(readings))
     }
 
+    @Test func reversedInterfaceWeightsApplyInTheOppositeLinkState() throws {
+        let configuration = try engineConfiguration(instanceBlock("VI_1", vrid: 1, """
+                track_interface {
+                    eth1 weight 7 reverse
+                    eth2 weight -3 reverse
+                }
+            """))
+        let spec = try instanceSpec("VI_1", in: configuration)
+        // Both up: eth2's −3 applies (reversed: "while up"), eth1's +7 does not.
+        #expect(spec.trackerWeight(TrackerReadings()) == -3)
+        // Both down: eth1's +7 applies, eth2's does not; a weighted link never faults.
+        let down = TrackerReadings(linksDown: ["eth1", "eth2"])
+        #expect(spec.trackerWeight(down) == 7)
+        #expect(!spec.trackerFault(down))
+    }
+
     @Test func scriptsWithoutAResultAndUnreadFilesAddNothing() throws {
         let configuration = try engineConfiguration(Self.scripts + instanceBlock("VI_1", vrid: 1, """
                 track_script {
