@@ -6,7 +6,6 @@
 #include <arpa/inet.h>
 #include <sched.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 
 int halo_enter_network_namespace(int fd) { return setns(fd, CLONE_NEWNET); }
@@ -137,29 +136,7 @@ int halo_read_signal(int fd) {
     return (int)info.ssi_signo;
 }
 
-void halo_unblock_all_signals(void) {
-    sigset_t set;
-    sigemptyset(&set);
-    pthread_sigmask(SIG_SETMASK, &set, NULL);
-}
 
-extern char **environ;
-
-pid_t halo_spawn(const char *path, char *const argv[]) {
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid;
-    int rc = posix_spawn(&pid, path, NULL, &attributes, argv, environ);
-    posix_spawnattr_destroy(&attributes);
-    if (rc != 0) { errno = rc; return -1; }
-    return pid;
-}
 
 int halo_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0); }
 

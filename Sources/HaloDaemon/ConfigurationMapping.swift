@@ -52,9 +52,9 @@ extension EngineConfiguration {
             TrackFileSpec(name: $0.name, path: $0.path, weight: $0.weight, weightReversed: $0.weightReversed, initialValue: $0.initialValue)
         }
         hooks.notifyTimeoutNanoseconds = Int64(globals.notifyTimeout?.value ?? 30_000) * 1_000_000
-        hooks.scriptUser = globals.scriptUser.map { RunAs(user: $0.user, group: $0.group) }
+        hooks.scriptUser = globals.scriptUser
         hooks.fifoPath = globals.notifyFIFO?.path
-        hooks.fifoOwner = globals.notifyFIFO?.owner.map { RunAs(user: $0.user, group: $0.group) }
+        hooks.fifoOwner = globals.notifyFIFO?.owner
         hooks.fifoScript = globals.notifyFIFO == nil ? nil : runnable(globals.notifyFIFOScript)
         hooks.securityNotes = securityFindings.map {
             SecurityNote(message: "\($0.location): \($0.description)", refused: skipped.contains($0.command))
@@ -96,7 +96,7 @@ extension ScriptSpec {
             intervalNanoseconds: Int64(script.interval.value) * 1_000_000,
             timeoutNanoseconds: Int64(script.effectiveTimeout.value) * 1_000_000,
             weight: script.weight, weightReversed: script.weightReversed, rise: script.rise, fall: script.fall,
-            user: (script.user ?? defaultUser).map { RunAs(user: $0.user, group: $0.group) },
+            user: script.user ?? defaultUser,
             initiallyFailed: script.initiallyFailed)
     }
 }

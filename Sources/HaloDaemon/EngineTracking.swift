@@ -1,3 +1,4 @@
+import HaloConfig
 import HaloLinux
 import Logging
 
@@ -34,7 +35,7 @@ extension Engine {
         fileWatcher = watcher
     }
 
-    private func credentials(for user: RunAs?, purpose: String) -> ProcessCredentials? {
+    private func credentials(for user: ScriptUser?, purpose: String) -> ProcessCredentials? {
         guard let user else { return nil }
         do {
             return try ProcessCredentials.resolve(user: user.user, group: user.group)

@@ -1,3 +1,5 @@
+import HaloConfig
+
 /// A `vrrp_script` as the engine runs it, resolved from the configuration.
 public struct ScriptSpec: Hashable, Sendable {
     public var name: String
@@ -9,12 +11,12 @@ public struct ScriptSpec: Hashable, Sendable {
     public var rise: Int
     public var fall: Int
     /// Who it runs as (the script's `user`, else `script_user`); nil: root.
-    public var user: RunAs?
+    public var user: ScriptUser?
     public var initiallyFailed: Bool
 
     public init(name: String, arguments: [String], intervalNanoseconds: Int64 = 1_000_000_000,
                 timeoutNanoseconds: Int64? = nil, weight: Int = 0, weightReversed: Bool = false, rise: Int = 1,
-                fall: Int = 1, user: RunAs? = nil, initiallyFailed: Bool = false) {
+                fall: Int = 1, user: ScriptUser? = nil, initiallyFailed: Bool = false) {
         self.name = name
         self.arguments = arguments
         self.intervalNanoseconds = intervalNanoseconds
@@ -26,19 +28,6 @@ public struct ScriptSpec: Hashable, Sendable {
         self.user = user
         self.initiallyFailed = initiallyFailed
     }
-}
-
-/// A user and optional group name for a command (`script_user`, `user`).
-public struct RunAs: Hashable, Sendable, CustomStringConvertible {
-    public var user: String
-    public var group: String?
-
-    public init(user: String, group: String? = nil) {
-        self.user = user
-        self.group = group
-    }
-
-    public var description: String { group.map { "\(user):\($0)" } ?? user }
 }
 
 /// A `vrrp_track_file`: an integer in a file, times the weight.
@@ -99,11 +88,11 @@ public struct HookSettings: Hashable, Sendable {
     /// Each notify hook is killed with its process group after this long.
     public var notifyTimeoutNanoseconds: Int64 = 30_000_000_000
     /// `script_user`: who hooks run as; nil: root.
-    public var scriptUser: RunAs?
+    public var scriptUser: ScriptUser?
     /// `notify_fifo PATH`: one line per state change.
     public var fifoPath: String?
     /// `notify_fifo PATH USER [GROUP]`: who owns the FIFO Halo creates; nil: root.
-    public var fifoOwner: RunAs?
+    public var fifoOwner: ScriptUser?
     /// `notify_fifo_script`: started once with the FIFO path appended, reads the lines.
     public var fifoScript: [String]?
     /// Said once at start: scripts refused or run without script security.

@@ -133,10 +133,10 @@ import VRRP
         #expect(script == ScriptSpec(name: "chk", arguments: ["/usr/local/bin/check", "--port", "80"],
                                      intervalNanoseconds: 2_000_000_000, timeoutNanoseconds: 5_000_000_000,
                                      weight: -30, weightReversed: true, rise: 3, fall: 4,
-                                     user: RunAs(user: "nobody", group: "nogroup"), initiallyFailed: true))
-        #expect(configuration.scripts.first { $0.name == "chk_own_user" }?.user == RunAs(user: "daemon"))
+                                     user: ScriptUser(user: "nobody", group: "nogroup"), initiallyFailed: true))
+        #expect(configuration.scripts.first { $0.name == "chk_own_user" }?.user == ScriptUser(user: "daemon"))
         // timeout defaults to the interval.
         #expect(configuration.scripts.first { $0.name == "chk_own_user" }?.timeoutNanoseconds == 1_000_000_000)
-        #expect(configuration.hooks.scriptUser == RunAs(user: "nobody", group: "nogroup"))
+        #expect(configuration.hooks.scriptUser == ScriptUser(user: "nobody", group: "nogroup"))
     }
 }

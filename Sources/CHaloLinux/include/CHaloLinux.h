@@ -69,12 +69,6 @@ int halo_signalfd(const int *signals);
 /// Reads one signal from a signalfd; returns its number, or -1 when none is pending.
 int halo_read_signal(int fd);
 
-/// Restores the default signal mask (for children about to exec).
-void halo_unblock_all_signals(void);
-
-/// posix_spawn with a clean signal mask and default dispositions; returns the pid or -1.
-pid_t halo_spawn(const char *path, char *const argv[]);
-
 /// prctl(PR_SET_PDEATHSIG): deliver `signal` to this process when its parent dies.
 int halo_set_parent_death_signal(int signal);
 
