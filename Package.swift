@@ -43,8 +43,9 @@ let package = Package(
             name: "halo-lab",
             dependencies: ["HaloLab", "HaloLinux", "HaloNet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // halod's parent process, in C: restarts the engine and removes its VIPs if it dies.
-        .executableTarget(name: "halo-supervisor", linkerSettings: [.linkedLibrary("mnl")]),
+        // halod's parent process, in C and linked statically (about 2 MB resident, no
+        // shared-library pages): restarts the engine and removes its VIPs if it dies.
+        .executableTarget(name: "halo-supervisor", linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .executableTarget(
             name: "halod",
             dependencies: [

@@ -4,7 +4,7 @@
 // engine dies without cleaning up (SIGKILL, a crash), remove its virtual
 // addresses at once (keepalived leaves them, and both nodes then answer for
 // the VIP) and start a new engine. It is written in C so that it costs about a
-// megabyte of memory next to the engine instead of a second Swift runtime.
+// couple of megabytes next to the engine instead of a second Swift runtime.
 //
 // usage: halo-supervisor [--timestamps] [--pid-file PATH] [--address IFNAME ADDR/LEN]... -- ENGINE [ARGS...]
 // The engine is started as `ENGINE ARGS... --engine-of PID`. SIGTERM/SIGINT
@@ -13,8 +13,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <poll.h>
@@ -25,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,39 +100,53 @@ static int parse_address(const char *interface, const char *text, struct address
     return 0;
 }
 
-/// Deletes each address with RTM_DELADDR; absent ones (EADDRNOTAVAIL) and vanished
-/// interfaces are skipped. Returns how many were removed.
+/// Appends one rtattr to a netlink message built in `buffer`.
+static void put_attribute(struct nlmsghdr *header, unsigned short type, const void *data, size_t length) {
+    struct rtattr *attribute = (struct rtattr *)((char *)header + NLMSG_ALIGN(header->nlmsg_len));
+    attribute->rta_type = type;
+    attribute->rta_len = (unsigned short)RTA_LENGTH(length);
+    memcpy(RTA_DATA(attribute), data, length);
+    header->nlmsg_len = NLMSG_ALIGN(header->nlmsg_len) + RTA_ALIGN(attribute->rta_len);
+}
+
+/// Deletes each address with RTM_DELADDR and reads its ACK; absent ones
+/// (EADDRNOTAVAIL) and vanished interfaces are skipped. Returns how many were removed.
 static int remove_addresses(const struct address *addresses, int count) {
-    struct mnl_socket *netlink = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-    if (!netlink || mnl_socket_bind(netlink, 0, MNL_SOCKET_AUTOPID) < 0) {
+    int netlink = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    if (netlink < 0) {
         say("cannot open netlink: %s", strerror(errno));
-        if (netlink) mnl_socket_close(netlink);
         return 0;
     }
-    unsigned int port = mnl_socket_get_portid(netlink);
+    struct timeval patience = { .tv_sec = 1 };
+    setsockopt(netlink, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience));
     int removed = 0;
     for (int i = 0; i < count; i++) {
         unsigned int index = if_nametoindex(addresses[i].interface);
         if (index == 0) continue;
-        char buffer[MNL_SOCKET_BUFFER_SIZE];
-        struct nlmsghdr *header = mnl_nlmsg_put_header(buffer);
+        union { char bytes[256]; struct nlmsghdr align; } request;
+        memset(&request, 0, sizeof(request));
+        struct nlmsghdr *header = &request.align;
+        header->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
         header->nlmsg_type = RTM_DELADDR;
         header->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
         header->nlmsg_seq = (unsigned int)i + 1;
-        struct ifaddrmsg *message = mnl_nlmsg_put_extra_header(header, sizeof(*message));
+        struct ifaddrmsg *message = NLMSG_DATA(header);
         message->ifa_family = (unsigned char)addresses[i].family;
         message->ifa_prefixlen = addresses[i].prefix;
         message->ifa_index = index;
         size_t length = addresses[i].family == AF_INET ? 4 : 16;
-        mnl_attr_put(header, IFA_LOCAL, length, addresses[i].bytes);
-        mnl_attr_put(header, IFA_ADDRESS, length, addresses[i].bytes);
-        if (mnl_socket_sendto(netlink, header, header->nlmsg_len) < 0) continue;
-        ssize_t received = mnl_socket_recvfrom(netlink, buffer, sizeof(buffer));
-        if (received < 0) continue;
-        // The ACK: an NLMSG_ERROR whose error is 0 on success.
-        if (mnl_cb_run(buffer, (size_t)received, header->nlmsg_seq, port, NULL, NULL) >= 0) removed++;
+        put_attribute(header, IFA_LOCAL, addresses[i].bytes, length);
+        put_attribute(header, IFA_ADDRESS, addresses[i].bytes, length);
+        if (sendto(netlink, header, header->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) continue;
+        union { char bytes[4096]; struct nlmsghdr align; } reply;
+        ssize_t received = recv(netlink, reply.bytes, sizeof(reply.bytes), 0);
+        if (received < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr))) continue;
+        // The ACK is an NLMSG_ERROR whose error is 0 on success (negative errno otherwise).
+        struct nlmsghdr *answer = &reply.align;
+        if (answer->nlmsg_type == NLMSG_ERROR && ((struct nlmsgerr *)NLMSG_DATA(answer))->error == 0) removed++;
     }
-    mnl_socket_close(netlink);
+    close(netlink);
     return removed;
 }
 
