@@ -77,6 +77,7 @@ public struct ConfigTestReport {
         out += configuration.runsScripts ? "Scripts and hooks run as: \(configuration.scriptUserSummary)\n" : ""
         out += syncGroupsSection(configuration)
         out += virtualServersSection(configuration)
+        out += resourceGroupsSection(configuration)
         out += leftOutSection("Rejected (errors above)", configuration.rejected)
         out += leftOutSection("Ignored", configuration.ignored)
         return out + verdict()
@@ -139,6 +140,22 @@ public struct ConfigTestReport {
         for group in configuration.syncGroups {
             out += "  \(group.name): \(group.members.joined(separator: ", ")) change state together\n"
             out += notifyLines(group.notify, indent: "    ")
+        }
+        return out
+    }
+
+    private func resourceGroupsSection(_ configuration: Configuration) -> String {
+        guard !configuration.resourceGroups.isEmpty else { return "" }
+        var out = "Resource groups (\(configuration.resourceGroups.count)):\n"
+        for group in configuration.resourceGroups {
+            out += "  \(group.name): follows \(group.follow.map(\.description) ?? "nothing"), starts "
+            out += group.resources.map { "\($0.name) (\($0.agent.map(\.description) ?? "?"))" }.joined(separator: " -> ")
+            out += ", VIPs \(group.vipPosition), stops in reverse\n"
+            out += "    monitor every \(group.monitorInterval) (timeout \(group.monitorTimeout)), start timeout \(group.startTimeout)"
+            out += ", stop timeout \(group.stopTimeout) (\(group.stopRetries) retries, then \(group.onStopFailure))\n"
+            out += "    \(group.migrationThreshold) monitor failure\(group.migrationThreshold == 1 ? "" : "s") restarted in place"
+            out += group.failureTimeout.value == 0 ? " (never forgotten)" : " within \(group.failureTimeout)"
+            out += ", then fail over\n"
         }
         return out
     }

@@ -9,6 +9,8 @@ public struct Configuration: Hashable, Sendable {
     public var syncGroups: [SyncGroup] = []
     /// Parsed and validated; Halo runs no IPVS (see `--config-test`).
     public var virtualServers: [VirtualServer] = []
+    /// Halo's extension: ordered resources that follow an instance or sync group.
+    public var resourceGroups: [ResourceGroup] = []
     /// Read but deliberately not acted on (mail, SNMP, unknown keywords...).
     public var ignored: [IgnoredPart] = []
     /// Sections dropped because of errors.
@@ -57,6 +59,7 @@ public enum ConfigurationLoader {
             // A source that knows the host's users (the real filesystem) applies keepalived's default script user.
             guard let users = source as? any ScriptFileInspector else { return result }
             return result.applyingDefaultScriptUser { users.userID(of: $0) != nil }
+                .addingMissingResourceAgents { users.ownership(of: $0) != nil }
         }
     }
 
@@ -95,6 +98,8 @@ extension Decoder {
                 if let group = decodeSyncGroup(statement) { configuration.syncGroups.append(group) }
             case "virtual_server":
                 if let server = decodeVirtualServer(statement) { configuration.virtualServers.append(server) }
+            case "resource_group":
+                if let group = decodeResourceGroup(statement) { configuration.resourceGroups.append(group) }
             default:
                 unhandled(statement, in: .topLevel)
             }

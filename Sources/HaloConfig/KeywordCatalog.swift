@@ -16,6 +16,7 @@ public enum KeywordCatalog {
         case httpCheck = "HTTP_GET"
         case miscCheck = "MISC_CHECK"
         case url = "url"
+        case resourceGroup = "resource_group"
     }
 
     static let notSupported = "not supported by Halo, ignored"
@@ -24,14 +25,14 @@ public enum KeywordCatalog {
     public static func supported(in section: Section) -> [String] {
         switch section {
         case .topLevel:
-            ["global_defs", "vrrp_script", "vrrp_track_file", "vrrp_instance", "vrrp_sync_group", "virtual_server", "include"]
+            ["global_defs", "vrrp_script", "vrrp_track_file", "vrrp_instance", "vrrp_sync_group", "virtual_server", "include", "resource_group"]
         case .globalDefs:
             ["router_id", "script_user", "enable_script_security", "vrrp_version", "vrrp_strict",
              "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",
              "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",
              "vrrp_garp_lower_prio_repeat", "vrrp_startup_delay", "vrrp_check_unicast_src", "notify_fifo",
              "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script", "max_auto_priority",
-             "vrrp_rt_priority", "vrrp_no_swap", "notify_timeout"]
+             "vrrp_rt_priority", "vrrp_no_swap", "notify_timeout", "control_socket_group"]
         case .vrrpScript:
             ["script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail"]
         case .trackFile:
@@ -46,6 +47,9 @@ public enum KeywordCatalog {
              "down_timer_adverts"]
         case .authentication:
             ["auth_type", "auth_pass"]
+        case .resourceGroup:
+            ["follow", "follow_group", "resource", "monitor_interval", "monitor_timeout", "start_timeout", "stop_timeout",
+             "failure_timeout", "migration_threshold", "stop_retries", "on_stop_failure", "vip_position"]
         case .syncGroup:
             ["group", "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
              "track_interface", "track_script", "track_file"]
@@ -106,7 +110,7 @@ public enum KeywordCatalog {
              "kernel_rx_buf_size", "linkbeat_use_polling", "track_process", "track_bfd", "track_src_ip",
              "virtual_rules", "mcast_dst_ip", "notify_deleted", "notify_priority_changes",
              "notify_master_rx_lower_pri", "promote_secondaries", "vrf", "interface_up_down_delays"]
-        case .authentication:
+        case .authentication, .resourceGroup:
             []
         case .syncGroup:
             ["smtp_alert", "global_tracking", "sync_group_tracking_weight", "track_process", "track_bfd",

@@ -20,6 +20,7 @@ struct Validator {
         resolveReferences(&configuration)
         validateSyncGroups(&configuration)
         validateVirtualServers(&configuration)
+        validateResourceGroups(&configuration)
     }
 
     /// Per-instance rules. Returns why the instance cannot run, or nil when it can
