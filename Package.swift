@@ -5,6 +5,7 @@ let package = Package(
     name: "Halo",
     products: [
         .executable(name: "halod", targets: ["halod"]),
+        .executable(name: "haloctl", targets: ["haloctl"]),
         .library(name: "HaloConfig", targets: ["HaloConfig"]),
         .library(name: "VRRP", targets: ["VRRP"]),
         .library(name: "HaloNet", targets: ["HaloNet"]),
@@ -16,6 +17,8 @@ let package = Package(
     targets: [
         // Pure value types shared by every layer: IP addresses and prefixes.
         .target(name: "HaloNet"),
+        // The control socket's protocol: requests, replies, the status schema and its text screen (no I/O).
+        .target(name: "HaloControl"),
         // Kernel access: libmnl, rtnetlink headers and the CMSG helpers Swift cannot import.
         .target(name: "CHaloLinux", linkerSettings: [.linkedLibrary("mnl")]),
         // The thin imperative shell: event loop, netlink addresses and events, raw VRRP and frame sockets.
@@ -25,7 +28,7 @@ let package = Package(
         // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
         .target(
             name: "HaloDaemon",
-            dependencies: ["HaloConfig", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HaloConfig", "HaloControl", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
         ),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
@@ -49,18 +52,24 @@ let package = Package(
         .executableTarget(
             name: "halod",
             dependencies: [
-                "HaloConfig", "HaloDaemon", "VRRP",
+                "HaloConfig", "HaloControl", "HaloDaemon", "VRRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The operator's CLI: talks to halod's control socket.
+        .executableTarget(
+            name: "haloctl",
+            dependencies: ["HaloControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
+        .testTarget(name: "HaloControlTests", dependencies: ["HaloControl"]),
         // The daemon's pure parts: tracker arithmetic and configuration mapping, no kernel.
         .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "VRRP", "HaloNet"]),
         // Kernel-facing tests: run as root in network namespaces they create.
         .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
         // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.
-        .testTarget(name: "LabTests", dependencies: ["halod", "halo-supervisor", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
+        .testTarget(name: "LabTests", dependencies: ["halod", "halo-supervisor", "haloctl", "HaloControl", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
         .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),
         // Runs the built halod binary (depending on the executable makes `swift test` build it).
         .testTarget(name: "HalodTests", dependencies: ["halod"]),

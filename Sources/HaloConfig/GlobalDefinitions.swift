@@ -78,6 +78,8 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var maxAutoPriority: Int?
     /// SCHED_RR priority for the VRRP process.
     public var realtimePriority: Int?
+    /// Halo's `control_socket_group NAME`: members of this group may use the control socket (mode 0660).
+    public var controlSocketGroup: String?
     /// Lock the daemon's memory (mlockall) so a swapping host cannot delay adverts.
     public var lockMemory = false
     public var location: SourceLocation?

@@ -57,6 +57,8 @@ extension Decoder {
                 else if let number = integer(item, 1...99) { globals.maxAutoPriority = number }
             case "vrrp_rt_priority":
                 if let number = integer(item, 1...99) { globals.realtimePriority = number }
+            case "control_socket_group":
+                if let token = value(item) { globals.controlSocketGroup = token.text }
             case "vrrp_no_swap":
                 globals.lockMemory = flag(item)
             default:

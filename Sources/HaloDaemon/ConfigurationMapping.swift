@@ -56,6 +56,8 @@ extension EngineConfiguration {
         hooks.fifoPath = globals.notifyFIFO?.path
         hooks.fifoOwner = globals.notifyFIFO?.owner
         hooks.fifoScript = globals.notifyFIFO == nil ? nil : runnable(globals.notifyFIFOScript)
+        control.routerID = globals.routerID
+        control.socketGroup = globals.controlSocketGroup
         hooks.securityNotes = securityFindings.map {
             SecurityNote(message: "\($0.location): \($0.description)", refused: skipped.contains($0.command))
         }

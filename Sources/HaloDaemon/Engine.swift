@@ -24,6 +24,10 @@ public final class Engine {
     var notifier: Notifier?
     var scriptTrackers: [String: ScriptTracker] = [:]
     var fileWatcher: TrackFileWatcher?
+    /// Standby and failover holds, and the socket haloctl talks to.
+    var operatorControl: OperatorControl?
+    var controlServer: ControlServer?
+    var isStopping: Bool { stopping }
 
     public init(configuration: EngineConfiguration, loop: EventLoop, logger: Logger) throws {
         self.configuration = configuration
@@ -61,7 +65,11 @@ public final class Engine {
         for group in groups {
             for member in group.members.indices { group.trackersChanged(member: member, cause: "trackers at start") }
         }
+        let control = OperatorControl(engine: self)
+        operatorControl = control
         for group in groups { group.handleForAll(.startup) }
+        control.restoreStandby()
+        openControlSocket()
         // 2 ms apart: 50 scripts spawn over 100 ms instead of in one burst that would delay an advert.
         for (index, tracker) in scriptTrackers.values.sorted(by: { $0.spec.name < $1.spec.name }).enumerated() {
             tracker.start(after: Int64(index) * 2_000_000)
@@ -164,6 +172,7 @@ public final class Engine {
     }
 
     func stateChanged(_ instance: InstanceRuntime, from: RouterState, to: RouterState, reason: RouterStateChangeReason) {
+        operatorControl?.stateChanged(instance, from: from, to: to)
         if let word = notifyWord(for: to) {
             notifier?.stateChanged(.instance, name: instance.spec.name, notify: instance.spec.notify, state: word,
                                    priority: Int(instance.router.effectivePriority))
@@ -231,6 +240,8 @@ public final class Engine {
     private func completeShutdown() {
         guard let onStopped else { return }
         self.onStopped = nil
+        controlServer?.stop()
+        operatorControl?.cancelHolds()
         for instance in instances { instance.cancelAllTimers() }
         // Hooks are done (or past their timeout); what is left (the FIFO reader, a
         // check ignoring SIGTERM) must not outlive the daemon, nor be started again.

@@ -10,6 +10,8 @@ public struct EngineConfiguration: Hashable, Sendable {
     /// The `vrrp_track_file`s some instance or group tracks.
     public var trackFiles: [TrackFileSpec] = []
     public var hooks = HookSettings()
+    /// The control socket and standby state (docs/control-protocol.md).
+    public var control = ControlSettings()
 
     public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = [], notRun: [String] = []) {
         self.instances = instances

@@ -22,6 +22,10 @@ final class GroupRuntime {
     private var now: VRRPInstant { VRRPInstant(nanoseconds: MonotonicClock.nanoseconds()) }
 
     func handle(_ event: RouterEvent, member: Int) {
+        if case .advertReceived(let advert, let source) = event {
+            members[member].lastAdvertHeard = (source, advert.priority, MonotonicClock.nanoseconds())
+            engine.operatorControl?.advertHeard(self, priority: advert.priority)
+        }
         perform(group.handle(event, member: member, at: now))
     }
 

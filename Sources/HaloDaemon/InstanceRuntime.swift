@@ -202,6 +202,8 @@ final class InstanceRuntime {
 
     /// The latest effective-priority or fault change and its cause, for status.
     var lastPriorityChange: (description: String, at: Int64)?
+    /// The latest accepted advert on this VRID, whatever the router made of it (status: who is master).
+    var lastAdvertHeard: (source: IPAddress, priority: UInt8, at: Int64)?
 
     func cancelAllTimers() {
         timers.values.forEach(loop.cancel)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HaloConfig
+import HaloControl
 import HaloDaemon
 import Logging
 
@@ -59,6 +60,12 @@ struct Halod: ParsableCommand {
     @Flag(name: .customLong("no-supervisor"), help: "Run the engine in this process, without the supervisor that removes the VIPs if the engine dies.")
     var noSupervisor = false
 
+    @Option(name: .customLong("control-socket"), help: "Path of the control socket haloctl talks to.")
+    var controlSocket = ControlProtocol.defaultSocketPath
+
+    @Option(name: .customLong("state-dir"), help: "Directory for state kept across restarts (the standby flag).")
+    var stateDirectory = "/var/lib/halo"
+
     func run() throws {
         let source = SystemFileSource()
         let path = ConfigFileChoice.path(explicit: useFile, exists: { source.read(path: $0).isSuccess })
@@ -86,7 +93,9 @@ struct Halod: ParsableCommand {
             logger.critical("configuration \(path) has errors; not starting (see halod -f \(path) --config-test)")
             return ConfigTestStatus.cannotRun.rawValue
         }
-        let engineConfiguration = EngineConfiguration(configuration, securityFindings: ScriptSecurity.audit(configuration, inspector: source))
+        var engineConfiguration = EngineConfiguration(configuration, securityFindings: ScriptSecurity.audit(configuration, inspector: source))
+        engineConfiguration.control.socketPath = controlSocket
+        engineConfiguration.control.stateDirectory = stateDirectory
         if let supervisorPID {
             return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
         }

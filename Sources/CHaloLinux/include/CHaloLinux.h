@@ -102,4 +102,13 @@ int halo_output_pipe(int fds[2]);
 /// `code` is the exit code or signal number; `signaled` says which.
 int halo_child_exit(pid_t pid, int keep_zombie, int *code, int *signaled);
 
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (accept4 is a GNU extension Swift does not see).
+int halo_accept_nonblocking(int fd);
+
+/// SO_PEERCRED of a connected Unix socket: who is on the other end. 0 or -1.
+int halo_peer_credentials(int fd, uid_t *uid, gid_t *gid, pid_t *pid);
+
+/// Whether user `uid` (primary group `gid`) belongs to group `group`, supplementary groups included.
+int halo_user_in_group(uid_t uid, gid_t gid, gid_t group);
+
 #endif

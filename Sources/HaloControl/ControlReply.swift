@@ -1,0 +1,43 @@
+/// One reply line: `{"ok":true,...}` or `{"ok":false,"error":"..."}`. Only the
+/// member that belongs to the request is present.
+public struct ControlReply: Codable, Equatable, Sendable {
+    public var ok: Bool
+    public var schema = ControlProtocol.schema
+    public var error: String?
+    /// ping: "pong".
+    public var message: String?
+    public var status: StatusReport?
+    public var failover: FailoverReport?
+    /// standby / unstandby: whether the node is in standby now.
+    public var standby: Bool?
+
+    public init(ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil,
+                failover: FailoverReport? = nil, standby: Bool? = nil) {
+        self.ok = ok
+        self.error = error
+        self.message = message
+        self.status = status
+        self.failover = failover
+        self.standby = standby
+    }
+
+    public static func failure(_ error: String) -> ControlReply { ControlReply(ok: false, error: error) }
+
+    public var encodedLine: [UInt8] { ControlEncoding.line(self) }
+}
+
+/// What a failover request started.
+public struct FailoverReport: Codable, Equatable, Sendable {
+    /// The instances that began handing off (state HANDOFF), every member of each group.
+    public var instances: [String]
+    /// The router groups (sync group or standalone instance names) given up.
+    public var groups: [String]
+    /// How the node behaves afterwards (see docs/control-protocol.md, "failover").
+    public var note: String
+
+    public init(instances: [String], groups: [String], note: String) {
+        self.instances = instances
+        self.groups = groups
+        self.note = note
+    }
+}
