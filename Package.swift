@@ -30,6 +30,8 @@ let package = Package(
             name: "HaloDaemon",
             dependencies: ["HaloConfig", "HaloControl", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
         ),
+        // Resource groups: agents (OCF, LSB, exec) run through the process runner, and the pure group planner.
+        .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet"]),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.
@@ -63,6 +65,8 @@ let package = Package(
             dependencies: ["HaloControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
+        // The group planner (every path) and the agents, run for real (resource-agents' OCF scripts).
+        .testTarget(name: "HaloResourcesTests", dependencies: ["HaloResources", "HaloLinux"]),
         .testTarget(name: "HaloControlTests", dependencies: ["HaloControl"]),
         // The daemon's pure parts: tracker arithmetic and configuration mapping, no kernel.
         .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "VRRP", "HaloNet"]),
