@@ -28,7 +28,7 @@ let package = Package(
         // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
         .target(
             name: "HaloDaemon",
-            dependencies: ["HaloConfig", "HaloControl", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HaloConfig", "HaloControl", "HaloResources", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
         ),
         // Resource groups: agents (OCF, LSB, exec) run through the process runner, and the pure group planner.
         .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet"]),
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "HaloResourcesTests", dependencies: ["HaloResources", "HaloLinux"]),
         .testTarget(name: "HaloControlTests", dependencies: ["HaloControl"]),
         // The daemon's pure parts: tracker arithmetic and configuration mapping, no kernel.
-        .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "VRRP", "HaloNet"]),
+        .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "HaloResources", "VRRP", "HaloNet"]),
         // Kernel-facing tests: run as root in network namespaces they create.
         .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
         // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.

@@ -48,6 +48,7 @@ extension EngineConfiguration {
             },
             notRun: Self.partsNotRun(configuration))
         self.scripts = scripts
+        resourceGroups = configuration.resourceGroups.map(ResourceGroupSpec.init)
         trackFiles = configuration.trackFiles.filter { trackedFileNames.contains($0.name) }.map {
             TrackFileSpec(name: $0.name, path: $0.path, weight: $0.weight, weightReversed: $0.weightReversed, initialValue: $0.initialValue)
         }

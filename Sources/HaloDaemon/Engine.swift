@@ -50,6 +50,7 @@ public final class Engine {
                 logger.error("(\(name)) cannot start: \(error)")
             }
         }
+        attachResourceGroups()
         try openReceivers()
         startTrackersAndHooks()
         try loop.watchReadable(events.fileDescriptor) { [unowned self] in readNetworkEvents() }

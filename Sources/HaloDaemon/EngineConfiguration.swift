@@ -12,6 +12,8 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var hooks = HookSettings()
     /// The control socket and standby state (docs/control-protocol.md).
     public var control = ControlSettings()
+    /// resource_group sections, each attached to the router group it follows.
+    public var resourceGroups: [ResourceGroupSpec] = []
 
     public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = [], notRun: [String] = []) {
         self.instances = instances

@@ -11,6 +11,8 @@ final class GroupRuntime {
     /// A `vrrp_sync_group` (notified as GROUP), not a standalone instance.
     let syncGroupNotify: NotifySpec?
     private var notifiedGroupState: String?
+    /// The resource_group following this router group, if any (it owns the VIPs).
+    var resources: ResourceGroupRuntime?
 
     init(name: String, group: RouterGroup, engine: Engine, syncGroupNotify: NotifySpec? = nil) {
         self.name = name
@@ -72,5 +74,5 @@ final class GroupRuntime {
     }
 
     /// True once every member is back in Initialize after a shutdown.
-    var isStopped: Bool { group.routers.allSatisfy { $0.state == .initialize } }
+    var isStopped: Bool { group.routers.allSatisfy { $0.state == .initialize } && (resources?.isStopped ?? true) }
 }

@@ -46,6 +46,12 @@ final class InstanceRuntime {
     func perform(_ action: RouterAction) {
         switch action {
         case .sendAdvertisement(let advertisement): send(advertisement)
+        case .addVirtualAddresses where group.resources != nil:
+            break  // the resource group adds them at vip_position
+        case .removeVirtualAddresses where group.resources != nil:
+            cancelAnnouncements()  // the resource group removes them once what stands on them stopped
+        case .announceVirtualAddresses where group.resources != nil && !holdsAddresses:
+            break  // announced when the resource group adds them
         case .addVirtualAddresses:
             virtualAddresses.add(using: group.engine.netlink, logger: logger)
             holdsAddresses = true
@@ -71,6 +77,7 @@ final class InstanceRuntime {
             statistics.transitions += 1
             logger.info("(\(spec.name)) Entering \(to) STATE (\(reason))")
             group.engine.stateChanged(self, from: from, to: to, reason: reason)
+            group.resources?.routersChanged(from: from, to: to)
         }
     }
 
@@ -198,7 +205,23 @@ final class InstanceRuntime {
     /// Everything tracked, summed: links, scripts, files (the router clamps the result).
     var trackerWeight: Int { spec.trackerWeight(trackerReadings) }
 
-    var trackerFault: Bool { spec.trackerFault(trackerReadings) }
+    var trackerFault: Bool { spec.trackerFault(trackerReadings) || group.resources?.raisedFault == true }
+
+    // MARK: - VIPs owned by a resource group
+
+    func addAddressesForResources() {
+        guard !holdsAddresses else { return }
+        virtualAddresses.add(using: group.engine.netlink, logger: logger)
+        holdsAddresses = true
+        announce(.becameMaster)
+    }
+
+    func removeAddressesForResources() {
+        cancelAnnouncements()
+        guard holdsAddresses else { return }
+        holdsAddresses = false
+        virtualAddresses.remove(using: group.engine.netlink, logger: logger)
+    }
 
     /// The latest effective-priority or fault change and its cause, for status.
     var lastPriorityChange: (description: String, at: Int64)?
