@@ -126,4 +126,35 @@ struct ResourceGroupLabTests {
         #expect(awaitLines(scratch, "n1", ["n1 a start", "n1 b start", "n1 c start", "n1 c stop", "n1 b stop", "n1 fence", "n1 a stop"]), "\(n1.log)")
         #expect(awaitLines(scratch, "n2", ["n2 a start", "n2 b start", "n2 c start"]), "\(n2.log)")
     }
+
+    @Test func aHungStopUnderBlockLeavesWhatItStandsOnReleasesTheVIPAndFaults() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let scratch = try Scratch()
+        let hang = "echo 'n1 b stop' >> \(scratch.orderFile); sleep 60; "
+        let lines = ["monitor_interval 0.2", "migration_threshold 1", "stop_timeout 0.5", "stop_retries 1", "on_stop_failure block"]
+        let n1 = try pair.halod("n1", config("n1", priority: 150, scratch: scratch, resources: abc("n1", scratch, bStop: hang), groupLines: lines))
+        #expect(awaitLines(scratch, "n1", ["n1 a start", "n1 b start", "n1 c start"]), "\(n1.log)")
+        let n2 = try pair.halod("n2", config("n2", priority: 100, scratch: scratch, resources: abc("n2", scratch)))
+        #expect(n2.awaitLog("Entering BACKUP STATE", seconds: 3))
+        // c fails its monitor: threshold 1 fails over; b's stop hangs twice, a is left alone.
+        try FileManager.default.removeItem(atPath: scratch.up("n1", "c"))
+        #expect(awaitLines(scratch, "n1", ["n1 a start", "n1 b start", "n1 c start", "n1 c stop", "n1 b stop", "n1 b stop"]), "\(n1.log)")
+        #expect(n1.awaitLog("stop of b failed: blocked", seconds: 5), "\(n1.log)")
+        #expect(n1.awaitLog("Entering FAULT STATE", seconds: 5), "\(n1.log)")
+        #expect(pair.awaitSoleHolder("n2", seconds: 6), "\(pair.logs(n1, n2))")
+        #expect(awaitLines(scratch, "n2", ["n2 a start", "n2 b start", "n2 c start"]), "\(n2.log)")
+        usleep(500_000)
+        #expect(!scratch.lines(of: "n1").contains("n1 a stop"), "a stays up under a blocked b")
+    }
+
+    @Test func resourcesAlreadyRunningAtStartAreAdoptedNotStartedTwice() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let scratch = try Scratch()
+        for name in ["a", "b"] { FileManager.default.createFile(atPath: scratch.up("n1", name), contents: nil) }
+        let n1 = try pair.halod("n1", config("n1", priority: 150, scratch: scratch, resources: abc("n1", scratch)))
+        #expect(pair.awaitSoleHolder("n1", seconds: 6))
+        #expect(awaitLines(scratch, "n1", ["n1 c start"]), "only c was not running:\n\(n1.log)")
+    }
 }
