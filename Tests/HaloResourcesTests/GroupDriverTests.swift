@@ -54,7 +54,8 @@ import Testing
         #expect(harness.wait { $0.events.contains("started") })
         // b's process "dies": the monitor sees it gone and restarts it in place.
         try FileManager.default.removeItem(atPath: harness.directory + "/b.up")
-        #expect(harness.wait { $0.order.count == 4 })
+        // Restarted and confirmed by its probe (not just its start logged) before it dies again.
+        #expect(harness.wait { $0.order.count == 4 && $0.driver.planner.records[1].state == .started && $0.driver.planner.inFlight == nil })
         #expect(harness.order == ["a start", "b start", "b stop", "b start"])
         #expect(harness.events == ["add VIPs", "started"], "no fail over yet; the VIPs stay")
         try FileManager.default.removeItem(atPath: harness.directory + "/b.up")

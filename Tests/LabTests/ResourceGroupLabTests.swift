@@ -98,6 +98,7 @@ struct ResourceGroupLabTests {
         #expect(awaitLines(scratch, "n1", ["n1 a start", "n1 b start", "n1 c start"]), "\(n1.log)")
         let n2 = try pair.halod("n2", config("n2", priority: 100, scratch: scratch, resources: abc("n2", scratch), groupLines: lines))
         #expect(n2.awaitLog("Entering BACKUP STATE", seconds: 3))
+        #expect(n1.awaitLog("group storage started", seconds: 5), "every start confirmed by its probe")
         // b dies: restarted in place with what stands on it (c), the VIP stays.
         try FileManager.default.removeItem(atPath: scratch.up("n1", "b"))
         let started = ["n1 a start", "n1 b start", "n1 c start"]
@@ -137,6 +138,7 @@ struct ResourceGroupLabTests {
         #expect(awaitLines(scratch, "n1", ["n1 a start", "n1 b start", "n1 c start"]), "\(n1.log)")
         let n2 = try pair.halod("n2", config("n2", priority: 100, scratch: scratch, resources: abc("n2", scratch)))
         #expect(n2.awaitLog("Entering BACKUP STATE", seconds: 3))
+        #expect(n1.awaitLog("group storage started", seconds: 5), "every start confirmed by its probe")
         // c fails its monitor: threshold 1 fails over; b's stop hangs twice, a is left alone.
         try FileManager.default.removeItem(atPath: scratch.up("n1", "c"))
         #expect(awaitLines(scratch, "n1", ["n1 a start", "n1 b start", "n1 c start", "n1 c stop", "n1 b stop", "n1 b stop"]), "\(n1.log)")
