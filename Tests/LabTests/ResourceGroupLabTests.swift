@@ -159,4 +159,27 @@ struct ResourceGroupLabTests {
         #expect(pair.awaitSoleHolder("n1", seconds: 6))
         #expect(awaitLines(scratch, "n1", ["n1 c start"]), "only c was not running:\n\(n1.log)")
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/lib/ocf/resource.d/heartbeat/Dummy"), "needs resource-agents (scripts/setup)"))
+    func aRealOCFAgentMovesWithMastership() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let scratch = try Scratch()
+        func ocf(_ node: String) -> [String] {
+            ["resource dummy {", "    agent ocf:heartbeat:Dummy", "    state \(scratch.directory)/\(node).state", "}"]
+        }
+        let exists = { (node: String) in FileManager.default.fileExists(atPath: "\(scratch.directory)/\(node).state") }
+        let n1 = try pair.halod("n1", config("n1", priority: 150, scratch: scratch, resources: [ocf("n1"), resource("a", node: "n1", scratch: scratch)]))
+        #expect(awaitLines(scratch, "n1", ["n1 a start"]), "\(n1.log)")
+        #expect(exists("n1"), "Dummy started before a")
+        let n2 = try pair.halod("n2", config("n2", priority: 100, scratch: scratch, resources: [ocf("n2"), resource("a", node: "n2", scratch: scratch)]))
+        #expect(n2.awaitLog("Entering BACKUP STATE", seconds: 3))
+        #expect(!exists("n2"))
+        n1.signal(SIGTERM)
+        #expect(awaitLines(scratch, "n2", ["n2 a start"]), "\(pair.logs(n1, n2))")
+        #expect(exists("n2"))
+        #expect(n1.awaitLog("group storage stopped", seconds: 5), "\(n1.log)")
+        #expect(!exists("n1"), "Dummy stopped on the old master")
+        #expect(scratch.lines(of: "n1") == ["n1 a start", "n1 a stop"])
+    }
 }
