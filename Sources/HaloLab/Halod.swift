@@ -13,10 +13,15 @@ public enum Halod {
         let directory = try lab.makeWorkDirectory()
         let configPath = "\(directory)/\(name).conf"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        // Each lab node gets its own control socket and state directory: nodes share
+        // the host's /run and /var/lib, and a standby flag must never leak between tests.
+        var arguments = extraArguments
+        if !arguments.contains("--control-socket") { arguments += ["--control-socket", "\(directory)/\(name).sock"] }
+        if !arguments.contains("--state-dir") { arguments += ["--state-dir", "\(directory)/\(name).state"] }
         return try LabProcess(
             name, in: lab.host(host),
             arguments: [binaryPath, "--dont-fork", "--log-console", "--use-file", configPath,
-                        "--pid", "\(directory)/\(name).pid"] + extraArguments,
+                        "--pid", "\(directory)/\(name).pid"] + arguments,
             logDirectory: directory)
     }
 }
