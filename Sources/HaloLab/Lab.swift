@@ -84,6 +84,8 @@ public final class Lab: @unchecked Sendable {
         torn = true
         for host in hosts.values { Self.deleteNamespace(host.name) }
         Self.deleteNamespace(switchNamespace.name)
+        // Configs, logs and pid files: a failed test has already quoted the logs it needs.
+        try? FileManager.default.removeItem(atPath: "/tmp/\(prefix)")
     }
 
     static func deleteNamespace(_ name: String) {
@@ -94,15 +96,20 @@ public final class Lab: @unchecked Sendable {
         Shell.bestEffort("ip", "netns", "delete", name)
     }
 
-    /// Deletes namespaces left by lab runs whose process no longer exists.
+    /// Deletes namespaces and work directories left by lab runs whose process no longer exists.
     static func sweepAbandoned() {
-        guard let list = try? Shell.run("ip", "netns", "list") else { return }
-        for line in list.split(separator: "\n") {
-            let name = String(line.split(separator: " ").first ?? "")
-            guard name.hasPrefix("hl"), let x = name.firstIndex(of: "x"),
-                  let pid = Int32(name[name.index(name.startIndex, offsetBy: 2)..<x]) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { deleteNamespace(name) }
-        }
+        let namespaces = ((try? Shell.run("ip", "netns", "list")) ?? "").split(separator: "\n")
+            .map { String($0.split(separator: " ").first ?? "") }
+        let directories = ((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).map { "/tmp/" + $0 }
+        for name in namespaces where isAbandoned(name) { deleteNamespace(name) }
+        for path in directories where isAbandoned(String(path.dropFirst(5))) { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// `hl<PID>x<N>...` whose PID is gone.
+    private static func isAbandoned(_ name: String) -> Bool {
+        guard name.hasPrefix("hl"), let x = name.firstIndex(of: "x"),
+              let pid = Int32(name[name.index(name.startIndex, offsetBy: 2)..<x]) else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 }
 
