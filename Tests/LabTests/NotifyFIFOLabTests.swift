@@ -7,8 +7,8 @@ import Testing
 /// the FIFO's owner, and a reader that exits is started again with a backoff.
 @Suite(.serialized, .enabled(if: LabRequirement.canRun, "needs root for network namespaces"))
 struct NotifyFIFOLabTests {
-    private func config(globalLines: [String]) -> String {
-        LabConfig.instance(state: "MASTER", priority: 150, advertInterval: "0.1", version: 3,
+    private func config(priority: Int = 150, globalLines: [String]) -> String {
+        LabConfig.instance(state: "MASTER", priority: priority, advertInterval: "0.1", version: 3,
                            vips: ["\(PairLab.vip4)/24"], globalLines: globalLines)
     }
 
@@ -24,7 +24,9 @@ struct NotifyFIFOLabTests {
         let existing = try pair.workPath("existing.fifo")
         #expect(mkfifo(existing, 0o600) == 0)
         let n1 = try pair.halod("n1", config(globalLines: ["notify_fifo \(created) nobody daemon"]))
-        let n2 = try pair.halod("n2", config(globalLines: ["notify_fifo \(existing) nobody"]))
+        // A lower priority, so n1 is master whichever node starts first (equal priorities
+        // would let the higher address, n2, win).
+        let n2 = try pair.halod("n2", config(priority: 100, globalLines: ["notify_fifo \(existing) nobody"]))
         #expect(n1.awaitLog("Entering MASTER STATE", seconds: 4), "\(n1.log)")
         #expect(n2.awaitLog("Entering", seconds: 4), "\(n2.log)")
         let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
