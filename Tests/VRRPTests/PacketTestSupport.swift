@@ -1,18 +1,6 @@
 import HaloNet
+import VRRPSimulation
 @testable import VRRP
-
-/// SplitMix64: a tiny seeded generator so property tests replay from their seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Shared sample packets for the codec and validation tests.
 enum Sample {
@@ -51,7 +39,7 @@ enum Sample {
 
     /// A random advert the encoder accepts, of the given version and family.
     static func randomAdvertisement(
-        version: VRRPVersion, family: AddressFamily, using rng: inout SeededGenerator
+        version: VRRPVersion, family: AddressFamily, using rng: inout SplitMix64
     ) -> Advertisement {
         let count = Int.random(in: 0...(Bool.random(using: &rng) ? 3 : 255), using: &rng)
         let addresses: [IPAddress] = (0..<count).map { _ in
