@@ -108,10 +108,12 @@ public struct ResourceParameter: Hashable, Sendable {
     }
 }
 
-/// `ocf:PROVIDER:TYPE`, `lsb:SCRIPT` or `exec`.
+/// `ocf:PROVIDER:TYPE`, `lsb:SCRIPT`, `builtin:NAME` or `exec`.
 public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
     case ocf(provider: String, type: String)
     case lsb(script: String)
+    /// One of Halo's own agents (`BuiltinAgentSchema.catalog`); the name is checked by validation.
+    case builtin(name: String)
     case exec
 
     public static let ocfRoot = "/usr/lib/ocf"
@@ -124,6 +126,8 @@ public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
             self = .ocf(provider: parts[1], type: parts[2])
         case ("lsb", 2) where !parts[1].isEmpty && !parts[1].contains("/"):
             self = .lsb(script: parts[1])
+        case ("builtin", 2) where !parts[1].isEmpty:
+            self = .builtin(name: parts[1])
         case ("exec", 1):
             self = .exec
         default:
@@ -136,7 +140,7 @@ public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .ocf(let provider, let type): "\(Self.ocfRoot)/resource.d/\(provider)/\(type)"
         case .lsb(let script): "\(Self.initDirectory)/\(script)"
-        case .exec: nil
+        case .builtin, .exec: nil
         }
     }
 
@@ -144,6 +148,7 @@ public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .ocf(let provider, let type): "ocf:\(provider):\(type)"
         case .lsb(let script): "lsb:\(script)"
+        case .builtin(let name): "builtin:\(name)"
         case .exec: "exec"
         }
     }

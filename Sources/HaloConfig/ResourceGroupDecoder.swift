@@ -47,7 +47,7 @@ extension Decoder {
             case "agent":
                 guard let token = value(item) else { break }
                 guard let kind = ResourceAgentKind(token.text) else {
-                    diagnostics.error(token.location, "'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT or exec, not '\(token.text)'")
+                    diagnostics.error(token.location, "'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not '\(token.text)'")
                     break
                 }
                 resource.agent = kind

@@ -88,6 +88,7 @@ extension Validator {
                 diagnostics.warning(resource.location, "resource '\(resource.name)': parameter '\(parameter.name)' means nothing to an exec agent; ignored")
             }
         } else {
+            if case .builtin(let name) = agent, let reason = validateBuiltin(resource, agent: name) { return reason }
             for (keyword, command) in commands {
                 if let command {
                     diagnostics.warning(command.location, "'\(keyword)' is only for agent exec; \(agent) has its own, ignored")
@@ -95,6 +96,35 @@ extension Validator {
             }
         }
         return nil
+    }
+
+    /// A known built-in agent, its required parameters present and no parameter it does not know.
+    private mutating func validateBuiltin(_ resource: Resource, agent name: String) -> String? {
+        guard let schema = BuiltinAgentSchema.catalog[name] else {
+            let known = BuiltinAgentSchema.catalog.keys.sorted()
+            let hint = EditDistance.suggestion(for: name, among: known).map { "; did you mean 'builtin:\($0)'?" }
+                ?? " (built-in agents: \(known.joined(separator: ", ")))"
+            diagnostics.error(resource.location, "resource '\(resource.name)': no built-in agent '\(name)'\(hint)")
+            return "unknown built-in agent"
+        }
+        var fatal: String?
+        for parameter in resource.parameters where schema.parameter(named: parameter.name) == nil {
+            let hint = EditDistance.suggestion(for: parameter.name, among: schema.parameters.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+            diagnostics.error(resource.location, "resource '\(resource.name)': builtin:\(name) has no parameter '\(parameter.name)'\(hint)")
+            fatal = fatal ?? "unknown parameter"
+        }
+        let given = Set(resource.parameters.map(\.name))
+        for parameter in schema.parameters where parameter.required && !given.contains(parameter.name) {
+            diagnostics.error(resource.location, "resource '\(resource.name)': builtin:\(name) needs '\(parameter.name)' (\(parameter.summary))")
+            fatal = fatal ?? "missing parameter"
+        }
+        guard fatal == nil else { return fatal }
+        let values = Dictionary(resource.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        for problem in schema.checkValues(values) {
+            diagnostics.error(resource.location, "resource '\(resource.name)' (builtin:\(name)): \(problem)")
+            fatal = fatal ?? "invalid parameter"
+        }
+        return fatal
     }
 }
 

@@ -21,8 +21,12 @@ final class ResourceGroupRuntime: GroupDriverDelegate {
     init(spec: ResourceGroupSpec, routers: GroupRuntime) {
         self.spec = spec
         self.routers = routers
+        let engine = routers.engine
+        let agents = AgentRunner(processes: engine.processes, netlink: engine.netlink) { [name = spec.name, logger = engine.logger] message in
+            logger.info("(\(name)) \(message)")
+        }
         driver = GroupDriver(name: spec.name, resources: spec.resources, settings: spec.settings,
-                             timing: spec.timing.timing, agents: AgentRunner(processes: routers.engine.processes))
+                             timing: spec.timing.timing, agents: agents)
         driver.delegate = self
     }
 

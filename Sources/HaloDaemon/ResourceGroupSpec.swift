@@ -47,6 +47,7 @@ extension ResourceDefinition {
         let kind: Kind = switch resource.agent {
         case .ocf(let provider, let type): .ocf(provider: provider, type: type)
         case .lsb(let script): .lsb(script: script)
+        case .builtin(let name): .builtin(name: name)
         case .exec, nil: .exec(start: resource.start?.arguments ?? ["/bin/false"], stop: resource.stop?.arguments ?? ["/bin/false"],
                                monitor: resource.monitor?.arguments)
         }

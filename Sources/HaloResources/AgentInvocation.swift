@@ -17,6 +17,8 @@ public struct ResourceDefinition: Hashable, Sendable {
         case lsb(script: String)
         /// Commands: start and stop required; without monitor, probe and monitor are not possible.
         case exec(start: [String], stop: [String], monitor: [String]?)
+        /// Halo's own agent by name (`BuiltinAgents`); it runs its own commands, so no invocation.
+        case builtin(name: String)
     }
 
     public var name: String
@@ -70,6 +72,8 @@ public struct ResourceDefinition: Hashable, Sendable {
             case .stop: return AgentInvocation(arguments: stop, environment: environment)
             case .monitor, .probe: return monitor.map { AgentInvocation(arguments: $0, environment: environment) }
             }
+        case .builtin:
+            return nil
         }
     }
 
@@ -78,7 +82,7 @@ public struct ResourceDefinition: Hashable, Sendable {
         switch kind {
         case .ocf: Self.ocfResult(action, exitCode)
         case .lsb: Self.lsbResult(action, exitCode)
-        case .exec: Self.execResult(action, exitCode)
+        case .exec, .builtin: Self.execResult(action, exitCode)
         }
     }
 
