@@ -156,9 +156,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("agent ocf:heartbeat", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT or exec, not 'ocf:heartbeat'"),
-        ("agent lsb:../x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT or exec, not 'lsb:../x'"),
-        ("agent systemd:x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT or exec, not 'systemd:x'"),
+        ("agent ocf:heartbeat", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not 'ocf:heartbeat'"),
+        ("agent lsb:../x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not 'lsb:../x'"),
+        ("agent systemd:x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not 'systemd:x'"),
     ])
     func badAgentSpelling(line: String, message: String) {
         let result = loadGroup(groupText([line]))
