@@ -31,7 +31,7 @@ let package = Package(
             dependencies: ["HaloConfig", "HaloControl", "HaloResources", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
         ),
         // Resource groups: agents (OCF, LSB, exec) run through the process runner, and the pure group planner.
-        .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet"]),
+        .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet", "VRRP"]),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.
@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "HaloNetTests", dependencies: ["HaloNet"]),
         // The group planner (every path) and the agents, run for real (resource-agents' OCF scripts).
-        .testTarget(name: "HaloResourcesTests", dependencies: ["HaloResources", "HaloLinux"]),
+        .testTarget(name: "HaloResourcesTests", dependencies: ["HaloResources", "HaloLinux", "HaloNet", "HaloLab"]),
         .testTarget(name: "HaloControlTests", dependencies: ["HaloControl"]),
         // The daemon's pure parts: tracker arithmetic and configuration mapping, no kernel.
         .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "HaloResources", "VRRP", "HaloNet"]),

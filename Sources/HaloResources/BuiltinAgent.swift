@@ -44,6 +44,10 @@ public struct BuiltinAgentError: Error, CustomStringConvertible {
 public enum BuiltinAgents {
     public static func make(name: String, parameters: [String: String]) throws -> BuiltinAgent {
         switch name {
+        case "filesystem": return try BuiltinFilesystemAgent(parameters: parameters)
+        case "drbd": return try BuiltinDRBDAgent(parameters: parameters)
+        case "ip": return try BuiltinIPAgent(parameters: parameters)
+        case "nfs": return try BuiltinNFSAgent(parameters: parameters)
         default:
             throw BuiltinAgentError("no built-in agent '\(name)'")
         }
