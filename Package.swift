@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure value types shared by every layer: IP addresses and prefixes.
@@ -28,7 +30,8 @@ let package = Package(
         // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
         .target(
             name: "HaloDaemon",
-            dependencies: ["HaloConfig", "HaloControl", "HaloResources", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HaloConfig", "HaloControl", "HaloResources", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]
         ),
         // Resource groups: agents (OCF, LSB, exec) run through the process runner, and the pure group planner.
         .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet", "VRRP"]),

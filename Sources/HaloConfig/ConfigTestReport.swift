@@ -75,6 +75,7 @@ public struct ConfigTestReport {
         out += instancesSection(configuration)
         out += scriptsSection(configuration)
         out += configuration.runsScripts ? "Scripts and hooks run as: \(configuration.scriptUserSummary)\n" : ""
+        out += configuration.globals.metricsListen.map { "Prometheus metrics: http://\($0)/metrics\n" } ?? ""
         out += syncGroupsSection(configuration)
         out += virtualServersSection(configuration)
         out += resourceGroupsSection(configuration)

@@ -82,6 +82,8 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var controlSocketGroup: String?
     /// Lock the daemon's memory (mlockall) so a swapping host cannot delay adverts.
     public var lockMemory = false
+    /// Halo's `metrics_listen ADDRESS:PORT`: serve Prometheus metrics at http://ADDRESS:PORT/metrics.
+    public var metricsListen: MetricsListenAddress?
     public var location: SourceLocation?
 
     public init() {}

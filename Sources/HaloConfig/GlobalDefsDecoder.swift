@@ -61,6 +61,8 @@ extension Decoder {
                 if let token = value(item) { globals.controlSocketGroup = token.text }
             case "vrrp_no_swap":
                 globals.lockMemory = flag(item)
+            case "metrics_listen":
+                if let token = value(item) { globals.metricsListen = metricsListenAddress(token) }
             default:
                 unhandled(item, in: .globalDefs)
             }
