@@ -55,7 +55,7 @@ public enum ConfigurationLoader {
         case .failure(let error):
             return LoadResult(configuration: nil, diagnostics: diagnostics.sorted, readFailure: error)
         case .success(let lines):
-            let result = build(lines: lines, diagnostics: diagnostics)
+            let result = build(lines: lines, diagnostics: diagnostics, source: source)
             // A source that knows the host's users (the real filesystem) applies keepalived's default script user.
             guard let users = source as? any ScriptFileInspector else { return result }
             return result.applyingDefaultScriptUser { users.userID(of: $0) != nil }
@@ -69,10 +69,11 @@ public enum ConfigurationLoader {
         load(path: file, source: InMemoryFileSource([file: text]))
     }
 
-    static func build(lines: [SourceLine], diagnostics: DiagnosticCollector) -> LoadResult {
+    static func build(lines: [SourceLine], diagnostics: DiagnosticCollector, source: (any ConfigFileSource)? = nil) -> LoadResult {
         var collector = diagnostics
         let statements = StatementParser.parse(lines, diagnostics: &collector)
         var decoder = Decoder(diagnostics: collector)
+        decoder.fileSource = source
         var configuration = decoder.decodeConfiguration(statements)
         configuration.ignored = decoder.ignored
         var validator = Validator(diagnostics: decoder.diagnostics)
@@ -100,10 +101,13 @@ extension Decoder {
                 if let server = decodeVirtualServer(statement) { configuration.virtualServers.append(server) }
             case "resource_group":
                 if let group = decodeResourceGroup(statement) { configuration.resourceGroups.append(group) }
+            case "haresources":
+                configuration.resourceGroups += decodeHaresources(statement)
             default:
                 unhandled(statement, in: .topLevel)
             }
         }
+        bindUnboundHaresourcesGroups(&configuration)
         return configuration
     }
 }

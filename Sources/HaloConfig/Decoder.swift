@@ -6,6 +6,10 @@ import HaloNet
 struct Decoder {
     var diagnostics: DiagnosticCollector
     var ignored: [IgnoredPart] = []
+    /// Reads the files `haresources FILE` names; nil: such statements read nothing.
+    var fileSource: (any ConfigFileSource)?
+    /// haresources groups without a follow target (group name -> the statement's place).
+    var unboundHaresourcesGroups: [String: SourceLocation] = [:]
 
     init(diagnostics: DiagnosticCollector) { self.diagnostics = diagnostics }
 

@@ -108,16 +108,23 @@ public struct ResourceParameter: Hashable, Sendable {
     }
 }
 
-/// `ocf:PROVIDER:TYPE`, `lsb:SCRIPT`, `builtin:NAME` or `exec`.
+/// `ocf:PROVIDER:TYPE`, `lsb:SCRIPT`, `heartbeat:SCRIPT`, `systemd:UNIT`, `builtin:NAME` or `exec`.
 public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
     case ocf(provider: String, type: String)
     case lsb(script: String)
+    /// A heartbeat resource script, called `SCRIPT ARGS... start|stop|status` (the `args`
+    /// parameter); a bare name is looked up in heartbeat's directories, a path is used as is.
+    case heartbeat(script: String)
+    /// A systemd unit driven through systemctl.
+    case systemd(unit: String)
     /// One of Halo's own agents (`BuiltinAgentSchema.catalog`); the name is checked by validation.
     case builtin(name: String)
     case exec
 
     public static let ocfRoot = "/usr/lib/ocf"
     public static let initDirectory = "/etc/init.d"
+    /// heartbeat looks a resource script up here first, then in `initDirectory`.
+    public static let heartbeatResourceDirectory = "/etc/ha.d/resource.d"
 
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -126,6 +133,10 @@ public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
             self = .ocf(provider: parts[1], type: parts[2])
         case ("lsb", 2) where !parts[1].isEmpty && !parts[1].contains("/"):
             self = .lsb(script: parts[1])
+        case ("heartbeat", 2) where !parts[1].isEmpty && (!parts[1].contains("/") || parts[1].hasPrefix("/")):
+            self = .heartbeat(script: parts[1])
+        case ("systemd", 2) where !parts[1].isEmpty && !parts[1].contains("/"):
+            self = .systemd(unit: parts[1])
         case ("builtin", 2) where !parts[1].isEmpty:
             self = .builtin(name: parts[1])
         case ("exec", 1):
@@ -135,12 +146,17 @@ public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The script this agent runs, or nil for `exec` (its commands say).
-    public var scriptPath: String? {
+    /// The script this agent runs first in lookup order, or nil for agents without one.
+    public var scriptPath: String? { scriptCandidates.first }
+
+    /// Where the agent's script may be, in lookup order; empty when it runs no script.
+    public var scriptCandidates: [String] {
         switch self {
-        case .ocf(let provider, let type): "\(Self.ocfRoot)/resource.d/\(provider)/\(type)"
-        case .lsb(let script): "\(Self.initDirectory)/\(script)"
-        case .builtin, .exec: nil
+        case .ocf(let provider, let type): ["\(Self.ocfRoot)/resource.d/\(provider)/\(type)"]
+        case .lsb(let script): ["\(Self.initDirectory)/\(script)"]
+        case .heartbeat(let script) where script.hasPrefix("/"): [script]
+        case .heartbeat(let script): ["\(Self.heartbeatResourceDirectory)/\(script)", "\(Self.initDirectory)/\(script)"]
+        case .systemd, .builtin, .exec: []
         }
     }
 
@@ -148,6 +164,8 @@ public enum ResourceAgentKind: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .ocf(let provider, let type): "ocf:\(provider):\(type)"
         case .lsb(let script): "lsb:\(script)"
+        case .heartbeat(let script): "heartbeat:\(script)"
+        case .systemd(let unit): "systemd:\(unit)"
         case .builtin(let name): "builtin:\(name)"
         case .exec: "exec"
         }

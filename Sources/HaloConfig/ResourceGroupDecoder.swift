@@ -13,29 +13,38 @@ extension Decoder {
                 if let target = value(item) { group.follow = .syncGroup(target.text) }
             case "resource":
                 if let resource = decodeResource(item) { group.resources.append(resource) }
-            case "monitor_interval":
-                if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.monitorInterval = time }
-            case "monitor_timeout":
-                if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.monitorTimeout = time }
-            case "start_timeout":
-                if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.startTimeout = time }
-            case "stop_timeout":
-                if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.stopTimeout = time }
-            case "failure_timeout":
-                if let time = seconds(item, Milliseconds(0)...Milliseconds.seconds(31_536_000)) { group.failureTimeout = time }
-            case "migration_threshold":
-                if let count = integer(item, 1...1_000_000) { group.migrationThreshold = count }
-            case "stop_retries":
-                if let count = integer(item, 0...100) { group.stopRetries = count }
-            case "on_stop_failure":
-                if let policy = decodeStopFailurePolicy(item) { group.onStopFailure = policy }
-            case "vip_position":
-                if let position = decodeVIPPosition(item) { group.vipPosition = position }
             default:
-                unhandled(item, in: .resourceGroup)
+                if !decodeGroupSetting(item, into: &group) { unhandled(item, in: .resourceGroup) }
             }
         }
         return group
+    }
+
+    /// Timings and policies, shared with `haresources FILE { ... }`; false when `item` is none of them.
+    mutating func decodeGroupSetting(_ item: Statement, into group: inout ResourceGroup) -> Bool {
+        switch item.name {
+        case "monitor_interval":
+            if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.monitorInterval = time }
+        case "monitor_timeout":
+            if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.monitorTimeout = time }
+        case "start_timeout":
+            if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.startTimeout = time }
+        case "stop_timeout":
+            if let time = seconds(item, Milliseconds(100)...Milliseconds.seconds(86400)) { group.stopTimeout = time }
+        case "failure_timeout":
+            if let time = seconds(item, Milliseconds(0)...Milliseconds.seconds(31_536_000)) { group.failureTimeout = time }
+        case "migration_threshold":
+            if let count = integer(item, 1...1_000_000) { group.migrationThreshold = count }
+        case "stop_retries":
+            if let count = integer(item, 0...100) { group.stopRetries = count }
+        case "on_stop_failure":
+            if let policy = decodeStopFailurePolicy(item) { group.onStopFailure = policy }
+        case "vip_position":
+            if let position = decodeVIPPosition(item) { group.vipPosition = position }
+        default:
+            return false
+        }
+        return true
     }
 
     private mutating func decodeResource(_ statement: Statement) -> Resource? {
@@ -47,7 +56,7 @@ extension Decoder {
             case "agent":
                 guard let token = value(item) else { break }
                 guard let kind = ResourceAgentKind(token.text) else {
-                    diagnostics.error(token.location, "'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not '\(token.text)'")
+                    diagnostics.error(token.location, "'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, heartbeat:SCRIPT, systemd:UNIT, builtin:NAME or exec, not '\(token.text)'")
                     break
                 }
                 resource.agent = kind

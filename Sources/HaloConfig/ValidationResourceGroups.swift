@@ -72,7 +72,7 @@ extension Validator {
 
     private mutating func validateResource(_ resource: Resource) -> String? {
         guard let agent = resource.agent else {
-            diagnostics.error(resource.location, "resource '\(resource.name)' has no 'agent' (ocf:PROVIDER:TYPE, lsb:SCRIPT or exec)")
+            diagnostics.error(resource.location, "resource '\(resource.name)' has no 'agent' (ocf:PROVIDER:TYPE, lsb:SCRIPT, heartbeat:SCRIPT, systemd:UNIT, builtin:NAME or exec)")
             return "resource without agent"
         }
         let commands = [("start", resource.start), ("stop", resource.stop), ("monitor", resource.monitor)]
@@ -89,6 +89,7 @@ extension Validator {
             }
         } else {
             if case .builtin(let name) = agent, let reason = validateBuiltin(resource, agent: name) { return reason }
+            validateScriptArguments(resource, agent: agent)
             for (keyword, command) in commands {
                 if let command {
                     diagnostics.warning(command.location, "'\(keyword)' is only for agent exec; \(agent) has its own, ignored")
@@ -96,6 +97,20 @@ extension Validator {
             }
         }
         return nil
+    }
+
+    /// heartbeat scripts take only `args` (their arguments); systemd units take no parameters.
+    private mutating func validateScriptArguments(_ resource: Resource, agent: ResourceAgentKind) {
+        let accepted: [String]
+        switch agent {
+        case .heartbeat: accepted = ["args"]
+        case .systemd: accepted = []
+        default: return
+        }
+        for parameter in resource.parameters where !accepted.contains(parameter.name) {
+            let takes = accepted.isEmpty ? "takes no parameters" : "takes only 'args ARGUMENT...'"
+            diagnostics.warning(resource.location, "resource '\(resource.name)': \(agent) \(takes); '\(parameter.name)' is ignored")
+        }
     }
 
     /// A known built-in agent, its required parameters present and no parameter it does not know.
@@ -134,9 +149,10 @@ extension Configuration {
     public func missingResourceAgents(exists: (String) -> Bool) -> [Diagnostic] {
         resourceGroups.flatMap { group in
             group.resources.compactMap { resource -> Diagnostic? in
-                guard let path = resource.agent?.scriptPath, !exists(path) else { return nil }
+                guard let candidates = resource.agent?.scriptCandidates, !candidates.isEmpty,
+                      !candidates.contains(where: exists) else { return nil }
                 return Diagnostic(.warning, resource.location,
-                                  "resource '\(resource.name)': agent \(resource.agent!) not found (\(path)); install it before this node becomes master")
+                                  "resource '\(resource.name)': agent \(resource.agent!) not found (\(candidates.joined(separator: " or "))); install it before this node becomes master")
             }
         }
     }

@@ -1,6 +1,10 @@
 import HaloConfig
 import HaloResources
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A `resource_group` as the engine runs it: the router group it follows (an
 /// instance name or a sync group name, as `GroupRuntime.name`), its resources
 /// as agents see them, and the planner's settings.
@@ -47,10 +51,20 @@ extension ResourceDefinition {
         let kind: Kind = switch resource.agent {
         case .ocf(let provider, let type): .ocf(provider: provider, type: type)
         case .lsb(let script): .lsb(script: script)
+        case .heartbeat(let script):
+            .heartbeat(script: Self.firstExisting(resource.agent?.scriptCandidates ?? [script]),
+                       arguments: resource.parameters.filter { $0.name == "args" }.flatMap { $0.value.split(separator: " ").map(String.init) })
+        case .systemd(let unit): .systemd(unit: unit)
         case .builtin(let name): .builtin(name: name)
         case .exec, nil: .exec(start: resource.start?.arguments ?? ["/bin/false"], stop: resource.stop?.arguments ?? ["/bin/false"],
                                monitor: resource.monitor?.arguments)
         }
         self.init(name: resource.name, kind: kind, parameters: resource.parameters.map { ($0.name, $0.value) })
+    }
+
+    /// heartbeat's lookup order: the first candidate that exists; else the first, so the
+    /// start fails naming the place heartbeat would have looked first.
+    private static func firstExisting(_ candidates: [String]) -> String {
+        candidates.first { access($0, F_OK) == 0 } ?? candidates[0]
     }
 }

@@ -15,6 +15,10 @@ public struct ResourceDefinition: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case ocf(provider: String, type: String)
         case lsb(script: String)
+        /// A heartbeat resource script (its full path) and the arguments it takes before the verb.
+        case heartbeat(script: String, arguments: [String])
+        /// A systemd unit, through systemctl.
+        case systemd(unit: String)
         /// Commands: start and stop required; without monitor, probe and monitor are not possible.
         case exec(start: [String], stop: [String], monitor: [String]?)
         /// Halo's own agent by name (`BuiltinAgents`); it runs its own commands, so no invocation.
@@ -27,6 +31,8 @@ public struct ResourceDefinition: Hashable, Sendable {
     /// Where OCF agents and init scripts live (tests point these elsewhere).
     public var ocfRoot = "/usr/lib/ocf"
     public var initDirectory = "/etc/init.d"
+    /// Present only when systemd is PID 1 (sd_booted(3) checks the same directory).
+    public var systemdRuntimeDirectory = "/run/systemd/system"
 
     public init(name: String, kind: Kind, parameters: [(name: String, value: String)] = []) {
         self.name = name
@@ -65,6 +71,10 @@ public struct ResourceDefinition: Hashable, Sendable {
         case .lsb(let script):
             let verb = action == .start || action == .stop ? action.rawValue : "status"
             return AgentInvocation(arguments: ["\(initDirectory)/\(script)", verb], environment: environment)
+        case .heartbeat(let script, let arguments):
+            return AgentInvocation(arguments: [script] + arguments + [Self.heartbeatVerb(action)], environment: environment)
+        case .systemd(let unit):
+            return AgentInvocation(arguments: Self.systemctlArguments(action, unit: unit), environment: environment)
         case .exec(let start, let stop, let monitor):
             environment["HALO_RESOURCE"] = name
             switch action {
@@ -77,11 +87,14 @@ public struct ResourceDefinition: Hashable, Sendable {
         }
     }
 
-    /// An exit code read the way Pacemaker reads this agent kind.
-    public func result(of action: AgentAction, exitCode: Int32) -> AgentResult {
+    /// An exit code (and, for the kinds that print their state, the output) read the
+    /// way Pacemaker, or heartbeat for its scripts, reads this agent kind.
+    public func result(of action: AgentAction, exitCode: Int32, output: String = "") -> AgentResult {
         switch kind {
         case .ocf: Self.ocfResult(action, exitCode)
         case .lsb: Self.lsbResult(action, exitCode)
+        case .heartbeat: Self.heartbeatResult(action, exitCode, output: output)
+        case .systemd: Self.systemdResult(action, exitCode, output: output)
         case .exec, .builtin: Self.execResult(action, exitCode)
         }
     }

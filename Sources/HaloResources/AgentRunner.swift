@@ -22,6 +22,10 @@ public final class AgentRunner {
             runBuiltin(name: name, resource, action, timeoutMilliseconds: timeoutMilliseconds, completion: completion)
             return
         }
+        if let reason = resource.systemdUnavailableReason {
+            builtinContext.finish(resource.systemdUnavailableResult(action, reason: reason), nil, completion)
+            return
+        }
         guard let invocation = resource.invocation(action, timeoutMilliseconds: timeoutMilliseconds) else {
             _ = processes.loop.schedule(at: MonotonicClock.nanoseconds()) { completion(.notRunning, nil) }
             return
@@ -65,7 +69,7 @@ public final class AgentRunner {
         switch outcome.termination {
         case .signaled(let signal): return .failed(reason: "killed by signal \(signal)", hard: false)
         case .exited(let code):
-            let result = resource.result(of: action, exitCode: code)
+            let result = resource.result(of: action, exitCode: code, output: outcome.output)
             guard case .failed(let reason, let hard) = result, !outcome.lastOutputLine.isEmpty else { return result }
             return .failed(reason: "\(reason): \(outcome.lastOutputLine)", hard: hard)
         }

@@ -156,13 +156,13 @@ import Testing
     }
 
     @Test(arguments: [
-        ("agent ocf:heartbeat", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not 'ocf:heartbeat'"),
-        ("agent lsb:../x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not 'lsb:../x'"),
-        ("agent systemd:x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, builtin:NAME or exec, not 'systemd:x'"),
+        ("agent ocf:heartbeat", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, heartbeat:SCRIPT, systemd:UNIT, builtin:NAME or exec, not 'ocf:heartbeat'"),
+        ("agent lsb:../x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, heartbeat:SCRIPT, systemd:UNIT, builtin:NAME or exec, not 'lsb:../x'"),
+        ("agent upstart:x", "t.conf:4:9: error: 'agent' needs ocf:PROVIDER:TYPE, lsb:SCRIPT, heartbeat:SCRIPT, systemd:UNIT, builtin:NAME or exec, not 'upstart:x'"),
     ])
     func badAgentSpelling(line: String, message: String) {
         let result = loadGroup(groupText([line]))
-        #expect(diagnostics(result) == ["t.conf:3:2: error: resource 'a' has no 'agent' (ocf:PROVIDER:TYPE, lsb:SCRIPT or exec)", message])
+        #expect(diagnostics(result) == ["t.conf:3:2: error: resource 'a' has no 'agent' (ocf:PROVIDER:TYPE, lsb:SCRIPT, heartbeat:SCRIPT, systemd:UNIT, builtin:NAME or exec)", message])
         #expect(result.configuration?.resourceGroups.isEmpty == true)
     }
 
