@@ -10,6 +10,10 @@ public struct ControlReply: Codable, Equatable, Sendable {
     public var failover: FailoverReport?
     /// standby / unstandby: whether the node is in standby now.
     public var standby: Bool?
+    /// reload: what changed (one line each); refused reloads carry the file:line:col diagnostics.
+    public var reload: ReloadReport?
+    /// config-test: the report `halod --config-test` prints, and its exit status.
+    public var configTest: ConfigTestReply?
 
     public init(ok: Bool, error: String? = nil, message: String? = nil, status: StatusReport? = nil,
                 failover: FailoverReport? = nil, standby: Bool? = nil) {
@@ -39,5 +43,33 @@ public struct FailoverReport: Codable, Equatable, Sendable {
         self.instances = instances
         self.groups = groups
         self.note = note
+    }
+}
+
+/// What a reload did, or (refused) why nothing changed.
+public struct ReloadReport: Codable, Equatable, Sendable {
+    /// "reload: N unchanged, N added, N removed, N changed"; empty when refused.
+    public var summary: String
+    /// One line per added, removed or changed group and per setting that needs a restart.
+    public var details: [String]
+    /// file:line:col lines of a configuration that was refused.
+    public var diagnostics: [String]
+
+    public init(summary: String, details: [String] = [], diagnostics: [String] = []) {
+        self.summary = summary
+        self.details = details
+        self.diagnostics = diagnostics
+    }
+}
+
+/// `halod --config-test` run by the daemon on its own file (or another).
+public struct ConfigTestReply: Codable, Equatable, Sendable {
+    public var report: String
+    /// halod --config-test's exit status (ConfigTestStatus).
+    public var status: Int32
+
+    public init(report: String, status: Int32) {
+        self.report = report
+        self.status = status
     }
 }

@@ -17,6 +17,10 @@ public enum ControlRequest: Equatable, Sendable {
     case failover(name: String?)
     case standby
     case unstandby
+    /// Read the running configuration file again and apply what changed (as SIGHUP).
+    case reload
+    /// Check a configuration file (the running one when nil) as `halod --config-test`; nothing changes.
+    case configTest(file: String?)
 
     public var command: String {
         switch self {
@@ -25,12 +29,16 @@ public enum ControlRequest: Equatable, Sendable {
         case .failover: "failover"
         case .standby: "standby"
         case .unstandby: "unstandby"
+        case .reload: "reload"
+        case .configTest: "config-test"
         }
     }
 
     private struct Envelope: Codable {
         var request: String
         var name: String?
+        /// config-test: the file to check (absolute path).
+        var file: String?
     }
 
     /// Parses one line (without its newline).
@@ -48,6 +56,8 @@ public enum ControlRequest: Equatable, Sendable {
         case "failover": return .success(.failover(name: envelope.name))
         case "standby": return .success(.standby)
         case "unstandby": return .success(.unstandby)
+        case "reload": return .success(.reload)
+        case "config-test": return .success(.configTest(file: envelope.file))
         default: return .failure(.unknown(envelope.request))
         }
     }
@@ -55,8 +65,13 @@ public enum ControlRequest: Equatable, Sendable {
     /// The request as one JSON line, newline included.
     public var encodedLine: [UInt8] {
         var name: String?
-        if case .failover(let target) = self { name = target }
-        return ControlEncoding.line(Envelope(request: command, name: name))
+        var file: String?
+        switch self {
+        case .failover(let target): name = target
+        case .configTest(let path): file = path
+        default: break
+        }
+        return ControlEncoding.line(Envelope(request: command, name: name, file: file))
     }
 }
 
@@ -70,7 +85,7 @@ public enum ControlRequestError: Error, Equatable, Sendable {
         switch self {
         case .malformed: "malformed request: expected one JSON object per line with a \"request\" string"
         case .oversize: "request longer than \(ControlProtocol.maximumRequestBytes) bytes"
-        case .unknown(let name): "unknown request \"\(name)\" (known: ping, status, failover, standby, unstandby)"
+        case .unknown(let name): "unknown request \"\(name)\" (known: ping, status, failover, standby, unstandby, reload, config-test)"
         }
     }
 

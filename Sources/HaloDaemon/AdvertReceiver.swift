@@ -8,7 +8,7 @@ import VRRP
 /// with the advert's VRID. Drops are counted per reason.
 final class AdvertReceiver {
     let socket: VRRPSocket
-    let policy: ReceivePolicy
+    private(set) var policy: ReceivePolicy
     private var instances: [UInt8: InstanceRuntime] = [:]
     private(set) var drops: [DropReason: Int] = [:]
     private let logger: Logger
@@ -16,10 +16,16 @@ final class AdvertReceiver {
     init(socket: VRRPSocket, instances: [InstanceRuntime], logger: Logger) {
         self.socket = socket
         self.logger = logger
+        policy = ReceivePolicy(family: socket.family, ownAddresses: [], instances: [])
+        serve(instances)
+    }
+
+    /// The instances on this socket (again after a reload), keeping the drop counts.
+    func serve(_ instances: [InstanceRuntime]) {
         var own = Set(instances.map(\.primaryAddress))
         own.formUnion(instances.compactMap(\.spec.sourceAddress))
         policy = ReceivePolicy(family: socket.family, ownAddresses: own, instances: instances.map { $0.spec.receiveExpectation() })
-        for instance in instances { self.instances[instance.spec.virtualRouterID] = instance }
+        self.instances = Dictionary(instances.map { ($0.spec.virtualRouterID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Reads everything waiting on the socket.

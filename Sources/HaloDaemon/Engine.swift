@@ -12,10 +12,16 @@ public final class Engine {
     let logger: Logger
     let netlink: NetlinkSocket
     private let events: NetlinkSocket
-    let configuration: EngineConfiguration
-    private(set) var groups: [GroupRuntime] = []
-    private var receivers: [AdvertReceiver] = []
-    private var frameSockets: [String: FrameSocket] = [:]
+    /// Replaced by a reload (EngineReload.swift).
+    var configuration: EngineConfiguration
+    var groups: [GroupRuntime] = []
+    var receivers: [SocketKey: AdvertReceiver] = [:]
+    var frameSockets: [String: FrameSocket] = [:]
+    /// Runtimes a reload took out. Kept referenced: timers and process callbacks
+    /// they armed capture them unowned, and may still fire once.
+    var retired: [AnyObject] = []
+    /// Groups a reload starts once the groups they replace have stopped.
+    var pendingStarts: [PendingGroupStart] = []
     private var stopping = false
     /// Called on the loop thread once a shutdown has finished.
     var onStopped: (() -> Void)?
@@ -54,18 +60,7 @@ public final class Engine {
         try openReceivers()
         startTrackersAndHooks()
         try loop.watchReadable(events.fileDescriptor) { [unowned self] in readNetworkEvents() }
-        let links = try netlink.links()
-        for instance in instances {
-            for link in links { instance.linkChanged(link) }
-            let known = Set(links.map(\.name))
-            for name in [instance.spec.interface] + instance.spec.trackedInterfaces.map(\.name) where !known.contains(name) {
-                instance.linkChanged(LinkStatus(interfaceIndex: 0, name: name, isUp: false, hasCarrier: false))
-            }
-        }
-        // File values (and init_fail scripts) count from the start, before the first election.
-        for group in groups {
-            for member in group.members.indices { group.trackersChanged(member: member, cause: "trackers at start") }
-        }
+        try readTrackers(of: groups, cause: "trackers at start")
         let control = OperatorControl(engine: self)
         operatorControl = control
         for group in groups { group.handleForAll(.startup) }
@@ -77,7 +72,8 @@ public final class Engine {
         }
     }
 
-    private func startGroup(name: String, members: [InstanceSpec]) throws {
+    @discardableResult
+    func startGroup(name: String, members: [InstanceSpec]) throws -> GroupRuntime {
         var resolved: [(InstanceSpec, Interface, IPAddress)] = []
         for spec in members {
             let interface = try Interface(named: spec.interface)
@@ -100,6 +96,24 @@ public final class Engine {
             group.members.append(runtime)
         }
         groups.append(group)
+        return group
+    }
+
+    /// Links, scripts and files as they are now, fed into `groups` before they
+    /// join (or rejoin) the election.
+    func readTrackers(of groups: [GroupRuntime], cause: String) throws {
+        let links = try netlink.links()
+        let known = Set(links.map(\.name))
+        for instance in groups.flatMap(\.members) {
+            for link in links { instance.linkChanged(link) }
+            for name in [instance.spec.interface] + instance.spec.trackedInterfaces.map(\.name) where !known.contains(name) {
+                instance.linkChanged(LinkStatus(interfaceIndex: 0, name: name, isUp: false, hasCarrier: false))
+            }
+        }
+        // File values (and init_fail scripts) count from the start, before the first election.
+        for group in groups {
+            for member in group.members.indices { group.trackersChanged(member: member, cause: cause) }
+        }
     }
 
     private func primaryAddress(of interface: Interface, family: AddressFamily) throws -> IPAddress? {
@@ -111,10 +125,10 @@ public final class Engine {
 
     // MARK: - Sockets: one per interface and family, shared by the instances there
 
-    private struct SocketKey: Hashable { var interface: String; var family: AddressFamily }
-    private var sockets: [SocketKey: VRRPSocket] = [:]
+    struct SocketKey: Hashable { var interface: String; var family: AddressFamily }
+    var sockets: [SocketKey: VRRPSocket] = [:]
 
-    private func sharedSocket(interface: Interface, family: AddressFamily, spec: InstanceSpec, primary: IPAddress) throws -> VRRPSocket {
+    func sharedSocket(interface: Interface, family: AddressFamily, spec: InstanceSpec, primary: IPAddress) throws -> VRRPSocket {
         let key = SocketKey(interface: interface.name, family: family)
         if let socket = sockets[key] { return socket }
         let multicast = configuration.instances.contains { $0.interface == interface.name && $0.family == family && $0.unicastPeers == nil }
@@ -126,19 +140,29 @@ public final class Engine {
         return socket
     }
 
-    private func frameSocket(for interface: Interface) throws -> FrameSocket {
+    func frameSocket(for interface: Interface) throws -> FrameSocket {
         if let socket = frameSockets[interface.name] { return socket }
         let socket = try FrameSocket(interface: interface)
         frameSockets[interface.name] = socket
         return socket
     }
 
-    private func openReceivers() throws {
+    /// One receiver per socket, serving the instances on its interface and family;
+    /// a socket no instance uses any more is closed. Called again after a reload.
+    func openReceivers() throws {
         for (key, socket) in sockets {
             let members = instances.filter { $0.spec.interface == key.interface && $0.spec.family == key.family }
-            let receiver = AdvertReceiver(socket: socket, instances: members, logger: logger)
-            receivers.append(receiver)
-            try loop.watchReadable(socket.fileDescriptor) { receiver.readAvailable() }
+            if members.isEmpty {
+                loop.unwatch(socket.fileDescriptor)
+                receivers[key] = nil
+                sockets[key] = nil
+            } else if let receiver = receivers[key] {
+                receiver.serve(members)
+            } else {
+                let receiver = AdvertReceiver(socket: socket, instances: members, logger: logger)
+                receivers[key] = receiver
+                try loop.watchReadable(socket.fileDescriptor) { receiver.readAvailable() }
+            }
         }
     }
 
@@ -174,7 +198,7 @@ public final class Engine {
 
     func stateChanged(_ instance: InstanceRuntime, from: RouterState, to: RouterState, reason: RouterStateChangeReason) {
         operatorControl?.stateChanged(instance, from: from, to: to)
-        if let word = notifyWord(for: to) {
+        if let word = notifyWord(for: to, retiring: instance.group.onRetired != nil) {
             notifier?.stateChanged(.instance, name: instance.spec.name, notify: instance.spec.notify, state: word,
                                    priority: Int(instance.router.effectivePriority))
         }
@@ -183,16 +207,17 @@ public final class Engine {
     /// After a group carried out a batch of actions (and queued its GROUP hooks):
     /// during a shutdown, see whether everything has stopped.
     func groupActionsPerformed() {
+        finishRetirements()
         if stopping { finishShutdownIfDone() }
     }
 
     /// keepalived's state words for hooks and the FIFO; Init counts as STOP only at shutdown.
-    func notifyWord(for state: RouterState) -> String? {
+    func notifyWord(for state: RouterState, retiring: Bool = false) -> String? {
         switch state {
         case .master: "MASTER"
         case .backup: "BACKUP"
         case .fault: "FAULT"
-        case .initialize: stopping ? "STOP" : nil
+        case .initialize: stopping || retiring ? "STOP" : nil
         case .handingOff: nil
         }
     }
@@ -267,7 +292,7 @@ public final class Engine {
 
     /// Drop counters per interface and family, for logs and status.
     var dropCounts: [(interface: String, family: AddressFamily, drops: [DropReason: Int])] {
-        receivers.map { ($0.socket.interface.name, $0.socket.family, $0.drops) }
+        receivers.values.map { ($0.socket.interface.name, $0.socket.family, $0.drops) }
     }
 }
 

@@ -14,6 +14,8 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var control = ControlSettings()
     /// resource_group sections, each attached to the router group it follows.
     public var resourceGroups: [ResourceGroupSpec] = []
+    /// The file this was loaded from: what SIGHUP and `haloctl reload` read again.
+    public var configurationPath: String?
 
     public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = [], notRun: [String] = []) {
         self.instances = instances

@@ -44,6 +44,10 @@ extension Engine {
             } catch {
                 return .failure("\(error)")
             }
+        case .reload:
+            return reloadReply()
+        case .configTest(let file):
+            return configTestReply(file: file)
         case .standby, .unstandby:
             do {
                 if request == .standby { try control.enterStandby() } else { try control.leaveStandby() }

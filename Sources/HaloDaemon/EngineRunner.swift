@@ -24,6 +24,9 @@ public enum EngineRunner {
                     switch signal {
                     case SIGTERM, SIGINT:
                         engine.shutdown()
+                    case SIGHUP:
+                        // Outcome and diagnostics are logged by the reload itself.
+                        _ = engine.reload(cause: "SIGHUP")
                     default:
                         logger.notice("signal \(signal) received: this build has no reload or dump yet; still running the loaded configuration")
                     }

@@ -35,7 +35,7 @@ extension Engine {
         fileWatcher = watcher
     }
 
-    private func credentials(for user: ScriptUser?, purpose: String) -> ProcessCredentials? {
+    func credentials(for user: ScriptUser?, purpose: String) -> ProcessCredentials? {
         guard let user else { return nil }
         do {
             return try ProcessCredentials.resolve(user: user.user, group: user.group)
@@ -46,7 +46,7 @@ extension Engine {
         }
     }
 
-    private func trackerChanged(script name: String, cause: String) {
+    func trackerChanged(script name: String, cause: String) {
         for group in groups {
             for (index, member) in group.members.enumerated() where member.spec.trackedScripts.contains(where: { $0.name == name }) {
                 group.trackersChanged(member: index, cause: cause)
@@ -54,7 +54,7 @@ extension Engine {
         }
     }
 
-    private func trackerChanged(file name: String, cause: String) {
+    func trackerChanged(file name: String, cause: String) {
         for group in groups {
             for (index, member) in group.members.enumerated() where member.spec.trackedFiles.contains(where: { $0.name == name }) {
                 group.trackersChanged(member: index, cause: cause)

@@ -9,7 +9,7 @@ final class GroupRuntime {
     var members: [InstanceRuntime] = []
     unowned let engine: Engine
     /// A `vrrp_sync_group` (notified as GROUP), not a standalone instance.
-    let syncGroupNotify: NotifySpec?
+    var syncGroupNotify: NotifySpec?
     private var notifiedGroupState: String?
     /// The resource_group following this router group, if any (it owns the VIPs).
     var resources: ResourceGroupRuntime?
@@ -45,7 +45,7 @@ final class GroupRuntime {
     private func notifyGroupIfSettled() {
         guard let notify = syncGroupNotify else { return }
         let states = Set(members.map(\.state))
-        guard states.count == 1, let state = states.first, let word = engine.notifyWord(for: state),
+        guard states.count == 1, let state = states.first, let word = engine.notifyWord(for: state, retiring: onRetired != nil),
               word != notifiedGroupState else { return }
         notifiedGroupState = word
         engine.notifier?.stateChanged(.group, name: name, notify: notify, state: word, priority: 0)
@@ -71,6 +71,21 @@ final class GroupRuntime {
         guard let change else { return }
         runtime.lastPriorityChange = ("\(change): \(cause)", MonotonicClock.nanoseconds())
         engine.logger.info("(\(runtime.spec.name)) \(change): \(cause)")
+    }
+
+    /// Set while a reload takes this group out: called once it has stopped.
+    var onRetired: (() -> Void)?
+
+    /// Reload: a member's router runs on with new settings (same state and timers).
+    func reconfigure(member: Int, _ configuration: RouterConfiguration) {
+        switch group {
+        case .single(var router):
+            router.reconfigure(configuration)
+            group = .single(router)
+        case .sync(var sync):
+            sync.reconfigure(member: member, configuration)
+            group = .sync(sync)
+        }
     }
 
     /// True once every member is back in Initialize after a shutdown.

@@ -6,10 +6,10 @@ import VRRP
 /// One running VRRP instance: the kernel resources it uses and what it has
 /// done, driven by its router group. Lives on the engine's loop thread.
 final class InstanceRuntime {
-    let spec: InstanceSpec
+    private(set) var spec: InstanceSpec
     let interface: Interface
     let primaryAddress: IPAddress
-    let virtualAddresses: VirtualAddresses
+    private(set) var virtualAddresses: VirtualAddresses
     let socket: VRRPSocket
     let frames: FrameSocket
     let memberIndex: Int
@@ -227,6 +227,28 @@ final class InstanceRuntime {
     var lastPriorityChange: (description: String, at: Int64)?
     /// The latest accepted advert on this VRID, whatever the router made of it (status: who is master).
     var lastAdvertHeard: (source: IPAddress, priority: UInt8, at: Int64)?
+
+    // MARK: - Reload
+
+    /// Runs on with a reloaded spec that keeps the same wire identity
+    /// (ConfigurationDiff.restartReason is nil): held VIPs are added or removed
+    /// to match, links no longer tracked stop counting. The caller updates the
+    /// router and then the trackers.
+    func reconfigure(to new: InstanceSpec) throws {
+        let updated = try VirtualAddresses(instance: new.name, specs: new.allAddresses, defaultInterface: interface)
+        if holdsAddresses {
+            let kept = Set(updated.addresses.map(\.spec))
+            let dropped = try VirtualAddresses(instance: new.name, specs: spec.allAddresses.filter { !kept.contains($0) },
+                                               defaultInterface: interface)
+            dropped.remove(using: group.engine.netlink, logger: logger)
+            if updated.add(using: group.engine.netlink, logger: logger) > 0 { sendAnnouncements(count: new.announcements.masterRepeat) }
+        }
+        virtualAddresses = updated
+        spec = new
+        linksDown = linksDown.filter { name in
+            new.trackedInterfaces.contains { $0.name == name } || (name == new.interface && !new.dontTrackPrimary)
+        }
+    }
 
     func cancelAllTimers() {
         timers.values.forEach(loop.cancel)

@@ -42,6 +42,12 @@ final class TrackFileWatcher {
         try loop.watchReadable(inotifyFD) { [unowned self] in changed() }
     }
 
+    /// Stops watching (a reload replaced the track files); the descriptor closes with the watcher.
+    func stop(on loop: EventLoop) {
+        if inotifyFD >= 0 { loop.unwatch(inotifyFD) }
+        onChange = nil
+    }
+
     private func changed() {
         var buffer = [UInt8](repeating: 0, count: 8192)
         while buffer.withUnsafeMutableBytes({ read(inotifyFD, $0.baseAddress, $0.count) }) > 0 {}

@@ -10,6 +10,8 @@ public final class AdvertWatcher: @unchecked Sendable {
     public struct Heard: Sendable {
         public var source: IPAddress
         public var priority: UInt8
+        /// The advert's VRID, to tell apart instances of one node.
+        public var virtualRouterID: UInt8
         /// CLOCK_MONOTONIC nanoseconds.
         public var at: Int64
     }
@@ -33,12 +35,13 @@ public final class AdvertWatcher: @unchecked Sendable {
             guard poll(&poller, 1, 20) > 0 else { continue }
             while let datagram = try? socket.receive() {
                 let at = PingProbe.now()
-                // IPv4 header (IHL words) then VRRP: priority is the third byte.
+                // IPv4 header (IHL words) then VRRP: VRID is the second byte, priority the third.
                 let bytes = datagram.bytes
                 guard let first = bytes.first else { continue }
                 let offset = Int(first & 0x0f) * 4 + 2
                 guard bytes.count > offset else { continue }
-                lock.withLock { heard.append(Heard(source: datagram.source, priority: bytes[offset], at: at)) }
+                let heardNow = Heard(source: datagram.source, priority: bytes[offset], virtualRouterID: bytes[offset - 1], at: at)
+                lock.withLock { heard.append(heardNow) }
             }
         }
     }

@@ -7,7 +7,7 @@
 /// that it wants Master (`VirtualRouter.wantsMaster`) and the group promotes them
 /// all once every member is either Master or waiting.
 public struct SyncGroup: Sendable {
-    public private(set) var members: [VirtualRouter]
+    public internal(set) var members: [VirtualRouter]
 
     public init(members: [RouterConfiguration]) {
         self.members = members.map {

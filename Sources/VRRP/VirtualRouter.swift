@@ -5,7 +5,7 @@ import HaloNet
 /// every event comes with the current instant, and timers are absolute
 /// deadlines the data plane arms and fires.
 public struct VirtualRouter: Sendable {
-    public let configuration: RouterConfiguration
+    public internal(set) var configuration: RouterConfiguration
     public internal(set) var state: RouterState = .initialize
     public internal(set) var trackerWeight = 0
     public internal(set) var effectivePriority: UInt8

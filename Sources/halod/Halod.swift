@@ -96,6 +96,7 @@ struct Halod: ParsableCommand {
         var engineConfiguration = EngineConfiguration(configuration, securityFindings: ScriptSecurity.audit(configuration, inspector: source))
         engineConfiguration.control.socketPath = controlSocket
         engineConfiguration.control.stateDirectory = stateDirectory
+        engineConfiguration.configurationPath = path
         if let supervisorPID {
             return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
         }
