@@ -27,8 +27,14 @@ public struct AgentCommand: Sendable {
     public func judge(_ outcome: ProcessOutcome) -> AgentResult {
         if outcome.timedOut { return .timedOut }
         if case .exited(let code) = outcome.termination, acceptedExitCodes.contains(code) { return .success }
-        let line = outcome.lastOutputLine
-        return .failed(reason: "\(arguments.joined(separator: " ")): \(outcome)" + (line.isEmpty ? "" : ": \(line)"), hard: false)
+        let detail = Self.lastLines(of: outcome)
+        return .failed(reason: "\(arguments.joined(separator: " ")): \(outcome)" + (detail.isEmpty ? "" : ": \(detail)"), hard: false)
+    }
+
+    /// The output's last two lines on one line: tools often say what went wrong
+    /// just before a generic final line (drbdadm's "Command ... terminated").
+    public static func lastLines(of outcome: ProcessOutcome) -> String {
+        outcome.output.split(whereSeparator: \.isNewline).suffix(2).joined(separator: "; ")
     }
 }
 

@@ -46,7 +46,7 @@ public final class BuiltinDRBDAgent: BuiltinAgent {
                 context.log("drbdadm \(role) \(resource) failed \(attempt) time(s), giving up: \(result)")
                 return completion(result, outcome)
             }
-            context.log("drbdadm \(role) \(resource) failed (attempt \(attempt) of \(attempts)), retrying in 1 s: \(outcome.lastOutputLine)")
+            context.log("drbdadm \(role) \(resource) failed (attempt \(attempt) of \(attempts)), retrying in 1 s: \(AgentCommand.lastLines(of: outcome))")
             context.after(nanoseconds: retryPauseNanoseconds) {
                 self.change(to: role, attempt: attempt + 1, deadline: deadline, context: context, completion: completion)
             }
