@@ -17,6 +17,7 @@ public struct OCFMetadata: Hashable, Sendable {
 
     public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Parses `<resource-agent name=...>` with `<parameters><parameter name= required=>` and `<actions><action name=>`.
