@@ -14,6 +14,8 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var control = ControlSettings()
     /// resource_group sections, each attached to the router group it follows.
     public var resourceGroups: [ResourceGroupSpec] = []
+    /// global_defs `metrics_listen`: where to serve Prometheus metrics (nil: no endpoint).
+    public var metrics: MetricsEndpointSettings?
     /// The file this was loaded from: what SIGHUP and `haloctl reload` read again.
     public var configurationPath: String?
 

@@ -16,6 +16,11 @@ struct LatencyHistogram: Sendable {
         maximum = max(maximum, value)
     }
 
+    /// Every bucket with its exclusive upper bound (nil: the open last one), for the metrics endpoint.
+    var buckets: [(upperBound: Int64?, count: Int)] {
+        counts.indices.map { ($0 < Self.bucketCount ? Self.bounds[$0] : nil, counts[$0]) }
+    }
+
     /// Upper bound of the bucket holding the given quantile (0...1), in nanoseconds.
     func quantile(_ q: Double) -> Int64 {
         guard count > 0 else { return 0 }

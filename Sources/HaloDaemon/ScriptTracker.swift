@@ -11,6 +11,8 @@ final class ScriptTracker {
     private(set) var runs = 0
     private(set) var skipped = 0
     private(set) var timeouts = 0
+    /// Runs that counted as failed (exit status, signal, timeout, cannot start): for metrics.
+    private(set) var failures = 0
     private let runner: ProcessRunner
     private let credentials: ProcessCredentials?
     private let logger: Logger
@@ -87,6 +89,7 @@ final class ScriptTracker {
     }
 
     private func record(success: Bool, detail: String) {
+        if !success { failures += 1 }
         guard health.record(success: success) else { return }
         let cause = "script \(spec.name) \(health.status) (\(detail))"
         logger.info("Script \(spec.name) is now \(health.status == .up ? "up" : "down"): \(detail)")

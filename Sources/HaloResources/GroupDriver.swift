@@ -35,6 +35,8 @@ public final class GroupDriver {
     public let timing: Timing
     public private(set) var planner: GroupPlanner
     public weak var delegate: GroupDriverDelegate?
+    /// Told of every agent run as it finishes (resource index, action, result, run time if it ran): metrics.
+    public var onAgentFinished: ((Int, AgentAction, AgentResult, Int64?) -> Void)?
     private let agents: AgentRunner
     private var monitorTimers: [Int: EventLoop.TimerID] = [:]
     /// Time the manager itself spent between one agent's exit and the next
@@ -115,6 +117,7 @@ public final class GroupDriver {
                 delegate?.groupLog(self, "\(resource.name): \(action) \(result)")
             }
             lastAgentExit = exitedAt
+            onAgentFinished?(index, action, result, outcome?.durationNanoseconds)
             handle(.finished(resource: index, action: action, result: result))
             // Idle now (waiting for an event, not for a step): the next run is not this step's overhead.
             if planner.inFlight == nil { lastAgentExit = nil }

@@ -41,8 +41,18 @@ struct Halod: ParsableCommand {
     @Flag(name: [.customShort("n"), .customLong("dont-fork")], help: "Stay in the foreground (halod always does; accepted for keepalived compatibility).")
     var dontFork = false
 
-    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to the console with timestamps (halod always logs to stderr).")
+    @Flag(name: [.customShort("l"), .customLong("log-console")], help: "Log to stderr, with timestamps (also the fallback when neither syslog nor the journal is used).")
     var logConsole = false
+
+    @Flag(name: [.customShort("G"), .customLong("no-syslog")], help: "Do not log through syslog.")
+    var noSyslog = false
+
+    @Option(name: [.customShort("S"), .customLong("log-facility")], help: ArgumentHelp(
+        "Syslog facility LOG_LOCAL0-7 (0-7); default LOG_DAEMON. Implies logging through syslog.", valueName: "0-7"))
+    var logFacility: Int?
+
+    @Flag(name: .customLong("log-journal"), help: "Log to journald's native socket (automatic when systemd connects stderr to the journal).")
+    var logJournal = false
 
     @Flag(name: [.customShort("D"), .customLong("log-detail")], help: "Detailed log messages (debug level).")
     var logDetail = false
@@ -66,6 +76,12 @@ struct Halod: ParsableCommand {
     @Option(name: .customLong("state-dir"), help: "Directory for state kept across restarts (the standby flag).")
     var stateDirectory = "/var/lib/halo"
 
+    func validate() throws {
+        if let logFacility, !(0...7).contains(logFacility) {
+            throw ValidationError("--log-facility must be from 0 to 7 (LOG_LOCAL0-7), not \(logFacility)")
+        }
+    }
+
     func run() throws {
         let source = SystemFileSource()
         let path = ConfigFileChoice.path(explicit: useFile, exists: { source.read(path: $0).isSuccess })
@@ -83,10 +99,12 @@ struct Halod: ParsableCommand {
     /// Loads the configuration (refusing to start on errors, as keepalived does for
     /// what it cannot run) and runs the supervisor, or the engine itself.
     private func runDaemon(path: String, source: SystemFileSource) -> Int32 {
-        LoggingSystem.bootstrap { label in
-            ConsoleLogHandler(label: label, level: logDetail ? .debug : .info, timestamps: logConsole)
-        }
+        let destinations = LogDestinations.forThisProcess(
+            logConsole: logConsole, noSyslog: noSyslog, facility: logFacility, logJournal: logJournal,
+            environment: LogDestinations.processEnvironment)
+        LoggingSystem.bootstrap { [logDetail] label in destinations.makeHandler(label: label, level: logDetail ? .debug : .info) }
         let logger = Logger(label: "halod")
+        logger.debug("logging to \(destinations.summary)")
         let result = ConfigurationLoader.load(path: path, source: source)
         for diagnostic in result.diagnostics { logger.warning("\(diagnostic)") }
         guard let configuration = result.configuration, result.errors.isEmpty else {
