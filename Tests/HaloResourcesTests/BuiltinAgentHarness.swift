@@ -71,7 +71,10 @@ final class ScratchDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit { remove() }
+
+    /// Called from a `defer` after what is mounted below it is gone (ARC may end the object before the scope does).
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
 
     func write(_ name: String, _ text: String) throws {
         try text.write(toFile: "\(path)/\(name)", atomically: true, encoding: .utf8)

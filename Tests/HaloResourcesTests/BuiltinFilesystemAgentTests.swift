@@ -14,9 +14,8 @@ struct BuiltinFilesystemAgentTests {
     }
 
     @Test func mountsAfterFsckMonitorsWithAWriteProbeAndUnmounts() throws {
-        let loop = try LoopDevice()
-        defer { loop.release() }
-        let scratch = try ScratchDirectory("fs")
+        let scratch = try ScratchDirectory("fs"), loop = try LoopDevice()
+        defer { loop.release(); scratch.remove() }
         let directory = scratch.path + "/data"  // created by the agent
         let fs = try agent(loop.device, directory, ["fsck": "yes", "check_write": "yes", "options": "noatime"])
         #expect(try BuiltinAgentHarness.results(fs, [.probe, .start, .monitor, .start]) == [.notRunning, .success, .success, .success])
@@ -34,9 +33,10 @@ struct BuiltinFilesystemAgentTests {
     }
 
     @Test func refusesADeviceMountedElsewhereAndADirectoryHoldingAnotherMount() throws {
-        let loop = try LoopDevice(), other = try LoopDevice()
-        defer { loop.release(); other.release() }
-        let scratch = try ScratchDirectory("fs-refuse")
+        let scratch = try ScratchDirectory("fs-refuse"), loop = try LoopDevice()
+        defer { loop.release(); scratch.remove() }
+        let other = try LoopDevice()
+        defer { other.release() }
         let elsewhere = scratch.path + "/elsewhere", wanted = scratch.path + "/wanted"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         try Shell.run(["mount", loop.device, elsewhere])
@@ -55,9 +55,8 @@ struct BuiltinFilesystemAgentTests {
     }
 
     @Test func aBusyMountHasItsUsersKilledAndThenUnmounts() throws {
-        let loop = try LoopDevice()
-        defer { loop.release() }
-        let scratch = try ScratchDirectory("fs-busy")
+        let scratch = try ScratchDirectory("fs-busy"), loop = try LoopDevice()
+        defer { loop.release(); scratch.remove() }
         let directory = scratch.path + "/data"
         let fs = try agent(loop.device, directory)
         #expect(try BuiltinAgentHarness.results(fs, [.start]) == [.success])
