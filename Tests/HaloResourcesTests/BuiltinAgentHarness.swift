@@ -15,8 +15,9 @@ enum BuiltinAgentHarness {
 
     /// Each action's result and how long it took; `log` collects the agent's log lines.
     /// The loop runs on a thread of its own (started from the caller's, so it keeps the caller's network namespace).
+    /// `lingerSeconds`: the loop keeps running that long after the last action (for work the agent scheduled).
     static func run(_ agent: BuiltinAgent, _ actions: [AgentAction], timeoutMilliseconds: Int = 20_000,
-                    log: Box<[String]> = Box([])) throws -> [Step] {
+                    log: Box<[String]> = Box([]), lingerSeconds: Double = 0) throws -> [Step] {
         let loop = try EventLoop()
         let agentBox = Box(agent)
         let steps = Box<[Step]>([])
@@ -28,7 +29,10 @@ enum BuiltinAgentHarness {
                 let processes = try ProcessRunner(loop: loop)
                 let context = BuiltinAgentContext(processes: processes, netlink: nil) { log.value.append($0) }
                 func next(_ remaining: ArraySlice<AgentAction>) {
-                    guard let action = remaining.first else { return loop.stop() }
+                    guard let action = remaining.first else {
+                        _ = loop.schedule(at: MonotonicClock.nanoseconds() + Int64(lingerSeconds * 1e9)) { loop.stop() }
+                        return
+                    }
                     let started = Date()
                     agentBox.value.run(action, timeoutMilliseconds: timeoutMilliseconds, context: context) { result, _ in
                         steps.value.append(Step(result: result, seconds: Date().timeIntervalSince(started)))
@@ -49,8 +53,8 @@ enum BuiltinAgentHarness {
     }
 
     static func results(_ agent: BuiltinAgent, _ actions: [AgentAction], timeoutMilliseconds: Int = 20_000,
-                        log: Box<[String]> = Box([])) throws -> [AgentResult] {
-        try run(agent, actions, timeoutMilliseconds: timeoutMilliseconds, log: log).map(\.result)
+                        log: Box<[String]> = Box([]), lingerSeconds: Double = 0) throws -> [AgentResult] {
+        try run(agent, actions, timeoutMilliseconds: timeoutMilliseconds, log: log, lingerSeconds: lingerSeconds).map(\.result)
     }
 
     /// `failed` with a reason containing `text` (the reasons carry tool output, so tests match a part).
