@@ -84,6 +84,8 @@ public struct GlobalDefinitions: Hashable, Sendable {
     public var lockMemory = false
     /// Halo's `metrics_listen ADDRESS:PORT`: serve Prometheus metrics at http://ADDRESS:PORT/metrics.
     public var metricsListen: MetricsListenAddress?
+    /// Halo's `state_dump_directory PATH`: where the SIGUSR1/SIGUSR2/JSON-signal dumps go (keepalived: always /tmp).
+    public var stateDumpDirectory: String?
     public var location: SourceLocation?
 
     public init() {}

@@ -61,6 +61,12 @@ extension Decoder {
                 if let token = value(item) { globals.controlSocketGroup = token.text }
             case "vrrp_no_swap":
                 globals.lockMemory = flag(item)
+            case "state_dump_directory":
+                if let token = value(item) {
+                    if token.text.hasPrefix("/") { globals.stateDumpDirectory = token.text } else {
+                        diagnostics.error(token.location, "'state_dump_directory' needs an absolute path, not '\(token.text)'")
+                    }
+                }
             case "metrics_listen":
                 if let token = value(item) { globals.metricsListen = metricsListenAddress(token) }
             default:

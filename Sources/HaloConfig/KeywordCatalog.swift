@@ -32,7 +32,8 @@ public enum KeywordCatalog {
              "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",
              "vrrp_garp_lower_prio_repeat", "vrrp_startup_delay", "vrrp_check_unicast_src", "notify_fifo",
              "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script", "max_auto_priority",
-             "vrrp_rt_priority", "vrrp_no_swap", "notify_timeout", "control_socket_group", "metrics_listen"]
+             "vrrp_rt_priority", "vrrp_no_swap", "notify_timeout", "control_socket_group", "metrics_listen",
+             "state_dump_directory"]
         case .vrrpScript:
             ["script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail"]
         case .trackFile:

@@ -10,6 +10,10 @@ public struct ControlReply: Codable, Equatable, Sendable {
     public var failover: FailoverReport?
     /// standby / unstandby: whether the node is in standby now.
     public var standby: Bool?
+    /// dump: the keepalived-style dump, as the signal would write it.
+    public var dump: String?
+    /// resource-restart / resource-cleanup: the group and resources it acted on.
+    public var resources: ResourceActionReport?
     /// reload: what changed (one line each); refused reloads carry the file:line:col diagnostics.
     public var reload: ReloadReport?
     /// config-test: the report `halod --config-test` prints, and its exit status.
@@ -42,6 +46,20 @@ public struct FailoverReport: Codable, Equatable, Sendable {
     public init(instances: [String], groups: [String], note: String) {
         self.instances = instances
         self.groups = groups
+        self.note = note
+    }
+}
+
+/// What a resource-restart or resource-cleanup did.
+public struct ResourceActionReport: Codable, Equatable, Sendable {
+    public var group: String
+    /// restart: the resources stopped (top down) and started again (in order); cleanup: those cleared.
+    public var resources: [String]
+    public var note: String
+
+    public init(group: String, resources: [String], note: String) {
+        self.group = group
+        self.resources = resources
         self.note = note
     }
 }

@@ -17,6 +17,12 @@ public enum ControlRequest: Equatable, Sendable {
     case failover(name: String?)
     case standby
     case unstandby
+    /// keepalived-style state dump as text: data (SIGUSR1), stats (SIGUSR2) or json.
+    case dump(DumpFormat)
+    /// Stop then start one resource (and what stands on it) where its group runs.
+    case resourceRestart(name: String)
+    /// Forget the failures of a resource, or of every resource of a group.
+    case resourceCleanup(name: String)
     /// Read the running configuration file again and apply what changed (as SIGHUP).
     case reload
     /// Check a configuration file (the running one when nil) as `halod --config-test`; nothing changes.
@@ -29,6 +35,9 @@ public enum ControlRequest: Equatable, Sendable {
         case .failover: "failover"
         case .standby: "standby"
         case .unstandby: "unstandby"
+        case .dump: "dump"
+        case .resourceRestart: "resource-restart"
+        case .resourceCleanup: "resource-cleanup"
         case .reload: "reload"
         case .configTest: "config-test"
         }
@@ -37,6 +46,8 @@ public enum ControlRequest: Equatable, Sendable {
     private struct Envelope: Codable {
         var request: String
         var name: String?
+        /// dump: data, stats or json.
+        var format: String?
         /// config-test: the file to check (absolute path).
         var file: String?
     }
@@ -56,6 +67,16 @@ public enum ControlRequest: Equatable, Sendable {
         case "failover": return .success(.failover(name: envelope.name))
         case "standby": return .success(.standby)
         case "unstandby": return .success(.unstandby)
+        case "dump":
+            guard let format = DumpFormat(rawValue: envelope.format ?? "data") else {
+                return .failure(.badArgument("dump format \"\(envelope.format ?? "")\" (known: data, stats, json)"))
+            }
+            return .success(.dump(format))
+        case "resource-restart", "resource-cleanup":
+            guard let name = envelope.name, !name.isEmpty else {
+                return .failure(.badArgument("\(envelope.request) needs a \"name\": a resource (or, for cleanup, a resource group)"))
+            }
+            return .success(envelope.request == "resource-restart" ? .resourceRestart(name: name) : .resourceCleanup(name: name))
         case "reload": return .success(.reload)
         case "config-test": return .success(.configTest(file: envelope.file))
         default: return .failure(.unknown(envelope.request))
@@ -65,14 +86,22 @@ public enum ControlRequest: Equatable, Sendable {
     /// The request as one JSON line, newline included.
     public var encodedLine: [UInt8] {
         var name: String?
+        var format: String?
         var file: String?
         switch self {
         case .failover(let target): name = target
+        case .resourceRestart(let target), .resourceCleanup(let target): name = target
+        case .dump(let kind): format = kind.rawValue
         case .configTest(let path): file = path
         default: break
         }
-        return ControlEncoding.line(Envelope(request: command, name: name, file: file))
+        return ControlEncoding.line(Envelope(request: command, name: name, format: format, file: file))
     }
+}
+
+/// The three keepalived dumps: SIGUSR1's data, SIGUSR2's stats, and the JSON one.
+public enum DumpFormat: String, CaseIterable, Equatable, Sendable {
+    case data, stats, json
 }
 
 /// Why a request line was refused. Malformed and oversize lines also close the connection.
@@ -80,12 +109,15 @@ public enum ControlRequestError: Error, Equatable, Sendable {
     case malformed
     case oversize
     case unknown(String)
+    /// A known request with a missing or invalid argument (the connection stays open).
+    case badArgument(String)
 
     public var message: String {
         switch self {
         case .malformed: "malformed request: expected one JSON object per line with a \"request\" string"
         case .oversize: "request longer than \(ControlProtocol.maximumRequestBytes) bytes"
-        case .unknown(let name): "unknown request \"\(name)\" (known: ping, status, failover, standby, unstandby, reload, config-test)"
+        case .unknown(let name): "unknown request \"\(name)\" (known: ping, status, failover, standby, unstandby, dump, resource-restart, resource-cleanup, reload, config-test)"
+        case .badArgument(let problem): "bad request: \(problem)"
         }
     }
 
@@ -93,8 +125,10 @@ public enum ControlRequestError: Error, Equatable, Sendable {
     public var closesConnection: Bool { !isUnknown }
 
     private var isUnknown: Bool {
-        if case .unknown = self { return true }
-        return false
+        switch self {
+        case .unknown, .badArgument: return true
+        default: return false
+        }
     }
 }
 

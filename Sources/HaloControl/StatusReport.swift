@@ -9,15 +9,18 @@ public struct StatusReport: Codable, Equatable, Sendable {
     public var syncGroups: [SyncGroupStatus]
     /// Adverts dropped by the receive checks, per interface and family.
     public var receivers: [ReceiverStatus]
+    /// Added in schema 1 (absent from older halod): every resource_group and its resources.
+    public var resourceGroups: [ResourceGroupStatus]?
 
     public init(node: String, routerID: String?, standby: Bool, instances: [InstanceStatus],
-                syncGroups: [SyncGroupStatus], receivers: [ReceiverStatus]) {
+                syncGroups: [SyncGroupStatus], receivers: [ReceiverStatus], resourceGroups: [ResourceGroupStatus]? = nil) {
         self.node = node
         self.routerID = routerID
         self.standby = standby
         self.instances = instances
         self.syncGroups = syncGroups
         self.receivers = receivers
+        self.resourceGroups = resourceGroups
     }
 }
 

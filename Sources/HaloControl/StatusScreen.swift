@@ -18,6 +18,10 @@ public enum StatusScreen {
                 lines.append("  \(group.name): \(group.state) (\(group.members.joined(separator: ", ")))")
             }
         }
+        for group in report.resourceGroups ?? [] {
+            lines.append("")
+            lines += render(group)
+        }
         let drops = report.receivers.filter { !$0.drops.isEmpty }
         if !drops.isEmpty {
             lines.append("")
@@ -56,6 +60,30 @@ public enum StatusScreen {
         let adverts = instance.adverts
         lines.append("  adverts sent \(adverts.sent), received \(adverts.received), priority 0 sent \(adverts.priorityZeroSent), send errors \(adverts.sendErrors); transitions \(adverts.transitions)")
         return lines
+    }
+
+    /// crm_mon-like: the group line, then one line per resource in start order.
+    static func render(_ group: ResourceGroupStatus) -> [String] {
+        var head = "Resource group \(group.name) (follows \(group.follows)): \(group.state.uppercased())"
+        if group.holdsAddresses { head += ", VIPs held" }
+        var lines = [head]
+        if let refusal = group.refusal { lines.append("    why: \(refusal) (haloctl resource cleanup \(group.name) to retry)") }
+        for resource in group.resources {
+            var line = "  \(resource.name) (\(resource.agent)): \(resource.state)"
+            if resource.failCount > 0 || resource.totalFailures > 0 {
+                line += ", fail count \(resource.failCount) (\(resource.totalFailures) since start)"
+            }
+            lines.append(line)
+            if let error = resource.lastError { lines.append("    last error: \(error)") }
+            let timings = [("start", resource.lastStart), ("stop", resource.lastStop), ("monitor", resource.lastMonitor)]
+                .compactMap { name, timing in timing.map { "\(name) \(formatDuration($0.durationMilliseconds)) \(formatAge($0.ageSeconds)) ago" } }
+            if !timings.isEmpty { lines.append("    last " + timings.joined(separator: ", ")) }
+        }
+        return lines
+    }
+
+    static func formatDuration(_ milliseconds: Double) -> String {
+        milliseconds < 1000 ? "\(Int(milliseconds.rounded())) ms" : "\(Double(Int(milliseconds / 100)) / 10) s"
     }
 
     static func formatAge(_ seconds: Double) -> String {

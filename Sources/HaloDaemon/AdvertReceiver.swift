@@ -53,6 +53,7 @@ final class AdvertReceiver {
             case .accepted(let received):
                 guard let instance = instances[received.advertisement.virtualRouterID] else { continue }
                 instance.statistics.advertsReceived += 1
+                if received.advertisement.priority == 0 { instance.statistics.priorityZeroReceived += 1 }
                 for warning in received.warnings {
                     let count = instance.statistics.warnings[warning.kind, default: 0] + 1
                     instance.statistics.warnings[warning.kind] = count

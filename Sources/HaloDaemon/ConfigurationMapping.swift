@@ -59,6 +59,7 @@ extension EngineConfiguration {
         hooks.fifoScript = globals.notifyFIFO == nil ? nil : runnable(globals.notifyFIFOScript)
         control.routerID = globals.routerID
         control.socketGroup = globals.controlSocketGroup
+        stateDumpDirectory = globals.stateDumpDirectory ?? stateDumpDirectory
         metrics = globals.metricsListen.map { MetricsEndpointSettings(address: $0.address, port: $0.port) }
         hooks.securityNotes = securityFindings.map {
             SecurityNote(message: "\($0.location): \($0.description)", refused: skipped.contains($0.command))

@@ -18,6 +18,8 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var metrics: MetricsEndpointSettings?
     /// The file this was loaded from: what SIGHUP and `haloctl reload` read again.
     public var configurationPath: String?
+    /// global_defs `state_dump_directory`: where SIGUSR1, SIGUSR2 and SIGRTMIN+2 write keepalived.data/.stats/.json.
+    public var stateDumpDirectory = "/tmp"
 
     public init(instances: [InstanceSpec], syncGroups: [SyncGroupSpec] = [], notRun: [String] = []) {
         self.instances = instances

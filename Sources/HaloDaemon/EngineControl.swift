@@ -48,6 +48,14 @@ extension Engine {
             return reloadReply()
         case .configTest(let file):
             return configTestReply(file: file)
+        case .dump(let format):
+            var reply = ControlReply(ok: true)
+            reply.dump = renderStateDump(format)
+            return reply
+        case .resourceRestart(let name):
+            return resourceRestartReply(name)
+        case .resourceCleanup(let name):
+            return resourceCleanupReply(name)
         case .standby, .unstandby:
             do {
                 if request == .standby { try control.enterStandby() } else { try control.leaveStandby() }

@@ -10,7 +10,7 @@ public enum EngineRunner {
     public static func run(_ configuration: EngineConfiguration, logger: Logger, supervisor: Int32? = nil) -> Int32 {
         do {
             // Block signals before any thread exists, so only the loop ever sees them.
-            let signals = try SignalSource([SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2])
+            let signals = try SignalSource([SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, StateDumpFiles.jsonSignal])
             if let supervisor {
                 setParentDeathSignal(SIGTERM)
                 // The supervisor may have died between spawning us and the line above.
@@ -27,8 +27,11 @@ public enum EngineRunner {
                     case SIGHUP:
                         // Outcome and diagnostics are logged by the reload itself.
                         _ = engine.reload(cause: "SIGHUP")
+                    case SIGUSR1: engine.writeStateDump(.data)
+                    case SIGUSR2: engine.writeStateDump(.stats)
+                    case StateDumpFiles.jsonSignal: engine.writeStateDump(.json)
                     default:
-                        logger.notice("signal \(signal) received: this build has no reload or dump yet; still running the loaded configuration")
+                        logger.notice("signal \(signal) received and ignored")
                     }
                 }
             }

@@ -75,6 +75,7 @@ final class InstanceRuntime {
             state = to
             lastTransition = (from, to, reason, MonotonicClock.nanoseconds())
             statistics.transitions += 1
+            statistics.countMastership(from: from, to: to)
             logger.info("(\(spec.name)) Entering \(to) STATE (\(reason))")
             group.engine.stateChanged(self, from: from, to: to, reason: reason)
             group.resources?.routersChanged(from: from, to: to)
@@ -261,6 +262,10 @@ struct InstanceStatistics: Sendable {
     var advertsSent = 0
     var priorityZeroSent = 0
     var advertsReceived = 0
+    /// keepalived's stats: entries into MASTER, exits from it (a hand-off counts once it ends), priority-0 adverts heard.
+    var becameMaster = 0
+    var releasedMaster = 0
+    var priorityZeroReceived = 0
     var sendErrors = 0
     var announcementsSent = 0
     var transitions = 0

@@ -102,12 +102,58 @@ final class ResourceGroupRuntime: GroupDriverDelegate {
 
     /// Forget failures and clear the fault (failure_timeout, or the operator).
     func clearFailures(cause: String) {
-        driver.handle(.cleanup)
-        guard raisedFault else { return }
+        clearFailures(.cleanup, cause: cause)
+    }
+
+    /// `event`: `.cleanup` (every resource) or `.cleanupResource`; the fault
+    /// clears once the planner no longer refuses promotion.
+    func clearFailures(_ event: GroupEvent, cause: String) {
+        driver.handle(event)
+        guard raisedFault, driver.planner.refusesPromotion == nil else { return }
         raisedFault = false
         for member in routers.members.indices {
             routers.trackersChanged(member: member, cause: "resource group \(spec.name): \(cause)")
         }
+    }
+
+    // MARK: - Operator requests
+
+    enum OperatorRefusal: Error {
+        case refused(String)
+    }
+
+    /// Restarts one resource in place, and what stands on it (stopped top down
+    /// first, started again in order after); the VIPs stay. Only where the
+    /// group runs. Returns the resources it restarts, in start order.
+    func restart(resource index: Int) throws -> [String] {
+        let planner = driver.planner
+        let name = planner.records[index].name
+        guard planner.isStarted else {
+            let states = routers.members.map { "\($0.spec.name) \($0.state)" }.joined(separator: ", ")
+            throw OperatorRefusal.refused("\(name) is not running here: group \(spec.name) is \(planner.phase.rawValue) (\(states))")
+        }
+        guard planner.records[index].state == .started else {
+            throw OperatorRefusal.refused("\(name) is \(planner.records[index].state.rawValue) (group \(spec.name) is busy); try again once it runs")
+        }
+        let affected = planner.records[index...].filter { $0.state == .started }.map(\.name)
+        engine.logger.notice("(\(spec.name)) restart of \(name) requested: stopping \(affected.reversed().joined(separator: ", ")), then starting them again")
+        driver.handle(.restart(resource: index))
+        return affected
+    }
+
+    /// The operator's cleanup of one resource (nil: every resource of the group).
+    /// Returns the resources that had something to clear.
+    func cleanup(resource index: Int?) -> [String] {
+        let records = driver.planner.records
+        let cleared = (index.map { [records[$0]] } ?? records).filter(\.hasFailure).map(\.name)
+        if let cleanupTimer { engine.loop.cancel(cleanupTimer) }
+        cleanupTimer = nil
+        let target = index.map { records[$0].name } ?? "every resource"
+        engine.logger.notice("(\(spec.name)) cleanup of \(target) requested")
+        clearFailures(index.map { .cleanupResource($0) } ?? .cleanup, cause: "cleanup by the operator")
+        // Failures left (another resource's) keep the fault; its timer must run again.
+        if raisedFault { scheduleCleanup() }
+        return cleared
     }
 
     func groupFence(_ driver: GroupDriver, resource: String, done: @escaping (Bool) -> Void) {

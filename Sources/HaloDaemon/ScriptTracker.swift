@@ -33,6 +33,9 @@ final class ScriptTracker {
 
     private var loop: EventLoop { runner.loop }
 
+    /// A run is going now (the dumps' "State = running").
+    var isRunning: Bool { running != nil }
+
     /// First run after `delay` (the engine spreads many scripts' starts so their
     /// spawns do not all land in one loop iteration), then every interval.
     func start(after delay: Int64) {

@@ -2,6 +2,7 @@ import Glibc
 import HaloControl
 import HaloLinux
 import HaloNet
+import HaloResources
 import VRRP
 
 /// Builds the `status` reply (schema 1) from the running engine.
@@ -22,8 +23,12 @@ extension Engine {
         }
         return StatusReport(node: Self.hostName, routerID: configuration.control.routerID,
                             standby: operatorControl?.isStandby ?? false,
-                            instances: instances, syncGroups: syncGroups, receivers: receivers)
+                            instances: instances, syncGroups: syncGroups, receivers: receivers,
+                            resourceGroups: resourceGroups.map { $0.status(clock: clock) })
     }
+
+    /// The resource groups running here, in configuration order.
+    var resourceGroups: [ResourceGroupRuntime] { groups.compactMap(\.resources) }
 
     private func instanceStatus(_ instance: InstanceRuntime, withdrawn: Bool, clock: WallClock) -> InstanceStatus {
         let router = instance.router
@@ -65,6 +70,37 @@ extension Engine {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
         return String(cString: buffer)
+    }
+}
+
+extension ResourceGroupRuntime {
+    func status(clock: WallClock) -> ResourceGroupStatus {
+        let planner = driver.planner
+        let resources = zip(spec.resources, planner.records).map { definition, record in
+            func timing(_ action: AgentAction) -> ActionTiming? {
+                guard let duration = record.lastDuration[action], let finished = record.lastFinished[action] else { return nil }
+                return ActionTiming(durationMilliseconds: Double(duration / 1000) / 1000,
+                                    time: clock.rfc3339(monotonic: finished), ageSeconds: clock.age(monotonic: finished))
+            }
+            return ResourceStatus(
+                name: record.name, agent: Self.agentLabel(definition.kind), state: record.state.rawValue,
+                failCount: record.failCount, totalFailures: record.totalFailures, lastError: record.lastError,
+                lastStart: timing(.start), lastStop: timing(.stop), lastMonitor: timing(.monitor))
+        }
+        return ResourceGroupStatus(name: spec.name, follows: spec.follows, state: planner.phase.rawValue,
+                                   refusal: planner.refusesPromotion, holdsAddresses: planner.holdsVIPs, resources: resources)
+    }
+
+    /// The agent as the configuration spells it.
+    static func agentLabel(_ kind: ResourceDefinition.Kind) -> String {
+        switch kind {
+        case .ocf(let provider, let type): "ocf:\(provider):\(type)"
+        case .lsb(let script): "lsb:\(script)"
+        case .heartbeat(let script, _): "heartbeat:\(script)"
+        case .systemd(let unit): "systemd:\(unit)"
+        case .exec: "exec"
+        case .builtin(let name): "builtin:\(name)"
+        }
     }
 }
 

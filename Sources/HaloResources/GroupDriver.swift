@@ -110,7 +110,7 @@ public final class GroupDriver {
             guard let self else { return }
             let exitedAt = MonotonicClock.nanoseconds()
             if let outcome {
-                planner.recordDuration(resource: index, action: action, nanoseconds: outcome.durationNanoseconds)
+                planner.recordDuration(resource: index, action: action, nanoseconds: outcome.durationNanoseconds, finishedAt: exitedAt)
                 pendingLaunchOverhead = max(0, exitedAt - calledAt - outcome.durationNanoseconds)
             }
             if result != .success && !(result == .notRunning && action != .start) {

@@ -14,6 +14,12 @@ public enum GroupEvent: Hashable, Sendable {
     case monitorDue(resource: Int)
     /// The operator (or failure_timeout) clears failures: promotion allowed again.
     case cleanup
+    /// The operator clears one resource's failures; the group's refusal goes
+    /// once no resource has a failure left.
+    case cleanupResource(Int)
+    /// The operator restarts a running resource in place: it and those after
+    /// it stop in reverse, then start again in order; the VIPs stay.
+    case restart(resource: Int)
 }
 
 public enum GroupCommand: Hashable, Sendable, CustomStringConvertible {
@@ -68,10 +74,24 @@ public struct ResourceRecord: Hashable, Sendable {
     public var lastError: String?
     /// How long the last run of each action took, in nanoseconds.
     public var lastDuration: [AgentAction: Int64] = [:]
+    /// When the last run of each action finished (monotonic nanoseconds).
+    public var lastFinished: [AgentAction: Int64] = [:]
     /// Failed stop attempts of the current stop.
     var stopAttempts = 0
 
     public init(name: String) { self.name = name }
 
     public var failCount: Int { failureTimes.count }
+
+    /// Something an operator's cleanup would clear.
+    public var hasFailure: Bool { !failureTimes.isEmpty || lastError != nil || state == .blocked }
+}
+
+/// A group as the operator sees it (`haloctl status`).
+public enum GroupPhase: String, Hashable, Sendable {
+    case stopped, starting, running, stopping
+    /// A failed start, the migration threshold or a failed monitor: promotion refused until cleanup or failure_timeout.
+    case failed
+    /// A stop failed for good under `on_stop_failure block`.
+    case blocked
 }

@@ -67,6 +67,18 @@ public struct GroupPlanner: Sendable {
     /// Up, probed and idle: what the operator sees as "started".
     public var isStarted: Bool { reportedStarted && wantsRunning && failing == nil && refusesPromotion == nil }
 
+    public var phase: GroupPhase {
+        if records.contains(where: { $0.state == .blocked }) { return .blocked }
+        if failing != nil { return .stopping }
+        if refusesPromotion != nil { return inFlight == nil ? .failed : .stopping }
+        if isStarted { return .running }
+        if wantsRunning { return .starting }
+        if inFlight != nil || records.contains(where: { $0.state == .stopping }) { return .stopping }
+        // Adopted at daemon start and not yet told to stop: it does run.
+        if !decided && records.contains(where: { $0.state == .started }) { return .running }
+        return .stopped
+    }
+
     public mutating func handle(_ event: GroupEvent, now: Int64 = 0) -> [GroupCommand] {
         var out: [GroupCommand] = []
         switch event {
@@ -83,11 +95,13 @@ public struct GroupPlanner: Sendable {
             reportedStopped = false
         case .cleanup:
             refusesPromotion = nil
-            for index in records.indices {
-                records[index].failureTimes = []
-                // Its state is unknown: the next step down stops it again (stop is idempotent).
-                if records[index].state == .blocked { records[index].state = .started }
-            }
+            for index in records.indices { clearFailures(index) }
+        case .cleanupResource(let index):
+            clearFailures(index)
+            if !records.contains(where: \.hasFailure) { refusesPromotion = nil }
+        case .restart(let index):
+            guard isStarted, records[index].state == .started else { return [] }
+            restartFrom = min(restartFrom ?? index, index)
         case .monitorDue(let index):
             guard inFlight == nil, isStarted, restartFrom == nil, failing == nil, records[index].state == .started else { return [] }
             inFlight = index
@@ -109,15 +123,26 @@ public struct GroupPlanner: Sendable {
         return out + advance()
     }
 
-    public mutating func recordDuration(resource: Int, action: AgentAction, nanoseconds: Int64) {
+    public mutating func recordDuration(resource: Int, action: AgentAction, nanoseconds: Int64, finishedAt: Int64? = nil) {
         records[resource].lastDuration[action] = nanoseconds
+        if let finishedAt { records[resource].lastFinished[action] = finishedAt }
+    }
+
+    /// Forgets a resource's failures and last error; a blocked one counts as
+    /// started again (its state is unknown: the next step down stops it again,
+    /// stop being idempotent).
+    private mutating func clearFailures(_ index: Int) {
+        records[index].failureTimes = []
+        records[index].lastError = nil
+        if records[index].state == .blocked { records[index].state = .started }
     }
 
     // MARK: - Results
 
     private mutating func finished(_ index: Int, _ action: AgentAction, _ result: AgentResult, now: Int64) -> [GroupCommand] {
         let name = records[index].name
-        if result != .success && !(result == .notRunning && action != .start) {
+        // "Not running" answers a probe or a stop; from start or monitor it is a failure.
+        if result != .success && !(result == .notRunning && (action == .probe || action == .stop)) {
             records[index].lastError = "\(action): \(result)"
         }
         switch action {

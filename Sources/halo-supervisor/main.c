@@ -9,7 +9,7 @@
 // usage: halo-supervisor [--timestamps] [--pid-file PATH] [--address IFNAME ADDR/LEN]... -- ENGINE [ARGS...]
 // The engine is started as `ENGINE ARGS... --engine-of PID`. SIGTERM/SIGINT
 // are forwarded and end the supervisor with the engine's exit status, as does
-// an engine that exits 0 by itself; SIGHUP, SIGUSR1 and SIGUSR2 are forwarded.
+// an engine that exits 0 by itself; SIGHUP, SIGUSR1, SIGUSR2 and SIGRTMIN+2 are forwarded.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -210,7 +210,8 @@ int main(int argc, char **argv) {
 
     sigset_t handled;
     sigemptyset(&handled);
-    int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+    // SIGRTMIN+2: keepalived's JSON dump signal ("keepalived --signum=JSON").
+    int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGRTMIN + 2 };
     for (size_t s = 0; s < sizeof(forwarded) / sizeof(forwarded[0]); s++) sigaddset(&handled, forwarded[s]);
     sigprocmask(SIG_BLOCK, &handled, NULL);
     int signals = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);

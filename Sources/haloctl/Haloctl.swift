@@ -10,7 +10,7 @@ struct Haloctl: ParsableCommand {
         abstract: "Control a running halod: status, planned failover, standby.",
         discussion: "Exit status: 0 success, 1 halod refused the request, 2 halod could not be reached.",
         version: "haloctl 0.1.0 (control protocol schema \(ControlProtocol.schema))",
-        subcommands: [Status.self, Failover.self, Standby.self, Unstandby.self, Ping.self, Reload.self, ConfigTest.self]
+        subcommands: [Status.self, Failover.self, Standby.self, Unstandby.self, Ping.self, Reload.self, ConfigTest.self, Dump.self, Resource.self]
     )
 }
 

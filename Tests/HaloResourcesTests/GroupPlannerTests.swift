@@ -262,3 +262,87 @@ import Testing
         #expect(p.records[0].lastDuration[.start] == 42)
     }
 }
+
+/// The operator's requests: restart in place, cleanup of one resource, and the phase shown by status.
+extension GroupPlannerTests {
+    @Test func restartInPlaceStopsWhatStandsOnItThenStartsInOrderKeepingTheVIPs() {
+        var p = planner()
+        _ = startAll(&p)
+        let first = p.handle(.restart(resource: 1))
+        #expect(first == [.run(resource: 2, action: .stop)], "c stands on b: it stops first")
+        #expect(drain(&p, first) == [
+            .run(resource: 2, action: .stop), .run(resource: 1, action: .stop),
+            .run(resource: 1, action: .start), .run(resource: 1, action: .probe),
+            .run(resource: 2, action: .start), .run(resource: 2, action: .probe),
+        ], "a untouched, no VIP change, no second groupStarted")
+        #expect(p.records.map(\.state) == [.started, .started, .started])
+        #expect(p.isStarted && p.holdsVIPs && p.phase == .running)
+    }
+
+    @Test func restartOfTheTopResourceTouchesOnlyIt() {
+        var p = planner()
+        _ = startAll(&p)
+        #expect(drain(&p, p.handle(.restart(resource: 2))) == [
+            .run(resource: 2, action: .stop), .run(resource: 2, action: .start), .run(resource: 2, action: .probe),
+        ])
+    }
+
+    @Test func restartIsIgnoredUnlessTheGroupRuns() {
+        var p = planner()
+        #expect(p.handle(.restart(resource: 0)) == [], "not promoted")
+        _ = p.handle(.promote)
+        #expect(p.handle(.restart(resource: 0)) == [], "still starting: a is in flight")
+        #expect(p.phase == .starting)
+        _ = drain(&p, p.handle(ok(0, .start)))
+        #expect(p.phase == .running)
+        _ = drain(&p, p.handle(.demote))
+        #expect(p.handle(.restart(resource: 0)) == [], "stopped")
+        #expect(p.phase == .stopped)
+    }
+
+    @Test func resourceCleanupLiftsTheRefusalOnceNoFailureIsLeft() {
+        var p = planner()
+        _ = p.handle(.promote)
+        _ = p.handle(ok(0, .start))
+        _ = p.handle(ok(0, .probe))
+        let failed = p.handle(.finished(resource: 1, action: .start, result: .failed(reason: "exit 1", hard: false)))
+        _ = drain(&p, failed)
+        // The fault it raised takes the router out of MASTER: the daemon demotes.
+        #expect(p.handle(.demote) == [.groupStopped])
+        #expect(p.phase == .failed)
+        _ = p.handle(.cleanupResource(0))
+        #expect(p.refusesPromotion != nil, "a had no failure; b's is still there")
+        _ = p.handle(.cleanupResource(1))
+        #expect(p.refusesPromotion == nil)
+        #expect(p.records[1].lastError == nil && !p.records[1].hasFailure)
+        #expect(p.records[1].totalFailures == 1, "the lifetime count stays")
+        #expect(p.phase == .stopped)
+        #expect(p.handle(.promote) == [.addVIPs, .run(resource: 0, action: .start)])
+    }
+
+    @Test func cleanupResetsTheFailCountOfAMonitorFailure() {
+        var p = planner(threshold: 3)
+        _ = startAll(&p)
+        #expect(p.handle(.monitorDue(resource: 0)) == [.run(resource: 0, action: .monitor)])
+        _ = drain(&p, p.handle(.finished(resource: 0, action: .monitor, result: .notRunning), now: 5))
+        #expect(p.records[0].failCount == 1 && p.records[0].lastError == "monitor: not running")
+        _ = p.handle(.cleanup)
+        #expect(p.records[0].failCount == 0 && p.records[0].lastError == nil)
+        #expect(p.phase == .running)
+    }
+
+    @Test func phaseOfABlockedGroup() {
+        var p = planner(["a", "b"], retries: 0)
+        _ = startAll(&p)
+        _ = p.handle(.demote)
+        #expect(p.phase == .stopping)
+        _ = p.handle(.finished(resource: 1, action: .stop, result: .timedOut))
+        #expect(p.phase == .blocked)
+    }
+
+    @Test func recordsWhenEachActionLastFinished() {
+        var p = planner(["a"])
+        p.recordDuration(resource: 0, action: .monitor, nanoseconds: 7, finishedAt: 1_000)
+        #expect(p.records[0].lastDuration[.monitor] == 7 && p.records[0].lastFinished[.monitor] == 1_000)
+    }
+}
