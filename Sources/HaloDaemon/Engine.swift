@@ -33,6 +33,8 @@ public final class Engine {
     /// Standby and failover holds, and the socket haloctl talks to.
     var operatorControl: OperatorControl?
     var controlServer: ControlServer?
+    /// READY/STATUS/WATCHDOG/STOPPING to systemd (EngineSystemdNotify.swift); nil outside a Type=notify unit.
+    var systemdNotifier: EngineSystemdNotifier?
     var isStopping: Bool { stopping }
 
     public init(configuration: EngineConfiguration, loop: EventLoop, logger: Logger) throws {
@@ -198,6 +200,7 @@ public final class Engine {
 
     func stateChanged(_ instance: InstanceRuntime, from: RouterState, to: RouterState, reason: RouterStateChangeReason) {
         operatorControl?.stateChanged(instance, from: from, to: to)
+        systemdStateChanged()
         if let word = notifyWord(for: to, retiring: instance.group.onRetired != nil) {
             notifier?.stateChanged(.instance, name: instance.spec.name, notify: instance.spec.notify, state: word,
                                    priority: Int(instance.router.effectivePriority))

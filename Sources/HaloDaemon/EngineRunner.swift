@@ -38,6 +38,7 @@ public enum EngineRunner {
             for note in configuration.notRun { logger.warning("\(note)") }
             try engine.start()
             engine.startMetrics()
+            engine.startSystemdNotify(supervisor: supervisor)
             logger.info("VRRP engine running \(configuration.instances.count) instance(s)")
             loop.run()
             logger.info("stopped")
