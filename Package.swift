@@ -60,7 +60,11 @@ let package = Package(
                 "HaloConfig", "HaloControl", "HaloDaemon", "VRRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Release (as packaged and benchmarked): a position-dependent executable needs no
+            // start-up relocations (about 1 MB of .rela.dyn read and 0.4 MB of pages dirtied
+            // in every engine process), and exports no symbol table nobody looks up.
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]
         ),
         // The operator's CLI: talks to halod's control socket.
         .executableTarget(
