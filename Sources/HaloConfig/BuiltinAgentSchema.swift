@@ -40,5 +40,5 @@ public struct BuiltinAgentSchema: Sendable {
         uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     /// The list the catalog is built from; an agent is added here and in `BuiltinAgents.make`.
-    static let all: [BuiltinAgentSchema] = [filesystem, drbd, ip, nfs]
+    static let all: [BuiltinAgentSchema] = [filesystem, drbd, ip, nfs, mfsmaster, mogilefsd, haproxy, mysql]
 }

@@ -48,6 +48,10 @@ public enum BuiltinAgents {
         case "drbd": return try BuiltinDRBDAgent(parameters: parameters)
         case "ip": return try BuiltinIPAgent(parameters: parameters)
         case "nfs": return try BuiltinNFSAgent(parameters: parameters)
+        case "mfsmaster": return try BuiltinMooseFSMasterAgent(parameters: parameters)
+        case "mogilefsd": return try BuiltinMogileFSAgent(parameters: parameters)
+        case "haproxy": return try BuiltinHAProxyAgent(parameters: parameters)
+        case "mysql": return try BuiltinMySQLAgent(parameters: parameters)
         default:
             throw BuiltinAgentError("no built-in agent '\(name)'")
         }
