@@ -25,7 +25,7 @@ public enum KeywordCatalog {
     public static func supported(in section: Section) -> [String] {
         switch section {
         case .topLevel:
-            ["global_defs", "vrrp_script", "vrrp_track_file", "vrrp_instance", "vrrp_sync_group", "virtual_server", "include", "resource_group"]
+            ["global_defs", "vrrp_script", "vrrp_track_file", "vrrp_instance", "vrrp_sync_group", "virtual_server", "include", "resource_group", "haresources"]
         case .globalDefs:
             ["router_id", "script_user", "enable_script_security", "vrrp_version", "vrrp_strict",
              "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",

@@ -30,9 +30,7 @@ public enum ResourceAgentHostCheck {
             guard let report = reports[index] else { continue }
             switch report.metadata {
             case .success(let metadata):
-                found += resource.parameterDiagnostics(declared: metadata.parameters.map {
-                    AgentParameterSpec(name: $0.name, required: $0.required && $0.defaultValue == nil)
-                })
+                found += resource.parameterDiagnostics(declared: metadata.parameters.map { AgentParameterSpec(name: $0.name, required: $0.required) })
             case .failure(let error):
                 found.append(Diagnostic(.warning, resource.location, "resource '\(resource.name)': cannot read \(resource.agent!)'s meta-data (\(error)); parameters not checked"))
             }

@@ -76,6 +76,15 @@ struct Halod: ParsableCommand {
     @Option(name: .customLong("state-dir"), help: "Directory for state kept across restarts (the standby flag).")
     var stateDirectory = "/var/lib/halo"
 
+    @Option(name: .customLong("import-haresources"), help: "Print a heartbeat haresources file as Halo resource_group sections, and exit.")
+    var importHaresources: String?
+
+    @Option(name: .customLong("follow"), help: "With --import-haresources: the vrrp_instance each haresources line follows, in order (repeat per line).")
+    var importFollows: [String] = []
+
+    @Option(name: .customLong("resource-directory"), help: "With --import-haresources: where heartbeat scripts are (default \(ResourceAgentKind.heartbeatResourceDirectory)).")
+    var importResourceDirectory = ResourceAgentKind.heartbeatResourceDirectory
+
     func validate() throws {
         if let logFacility, !(0...7).contains(logFacility) {
             throw ValidationError("--log-facility must be from 0 to 7 (LOG_LOCAL0-7), not \(logFacility)")
@@ -84,11 +93,22 @@ struct Halod: ParsableCommand {
 
     func run() throws {
         let source = SystemFileSource()
+        if let importHaresources {
+            let output = HaresourcesImport.render(path: importHaresources, source: source, follows: importFollows,
+                                                  resourceDirectory: importResourceDirectory)
+            for diagnostic in output.diagnostics { printError("\(diagnostic)") }
+            print(output.text, terminator: "")
+            throw ExitCode(output.hasErrors ? 1 : 0)
+        }
         let path = ConfigFileChoice.path(explicit: useFile, exists: { source.read(path: $0).isSuccess })
         guard configTest else {
             throw ExitCode(runDaemon(path: path, source: source))
         }
-        let result = ConfigurationLoader.load(path: path, source: source)
+        var result = ConfigurationLoader.load(path: path, source: source)
+        if let configuration = result.configuration {
+            // Agents' meta-data and validate-all, and systemd's presence: facts of this host, so here and not in HaloConfig.
+            result.diagnostics = (result.diagnostics + ResourceAgentHostCheck.diagnostics(configuration)).sorted { $0.location < $1.location }
+        }
         let findings = result.configuration.map { ScriptSecurity.audit($0, inspector: source) } ?? []
         let report = ConfigTestReport(path: path, result: result, kernelHasIPVS: source.read(path: "/proc/net/ip_vs").isSuccess,
                                       securityFindings: findings)
