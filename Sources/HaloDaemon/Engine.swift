@@ -129,6 +129,8 @@ public final class Engine {
 
     struct SocketKey: Hashable { var interface: String; var family: AddressFamily }
     var sockets: [SocketKey: VRRPSocket] = [:]
+    /// The multicast group each socket joined (none: unicast only so far).
+    var joinedGroups: [SocketKey: IPAddress] = [:]
 
     func sharedSocket(interface: Interface, family: AddressFamily, spec: InstanceSpec, primary: IPAddress) throws -> VRRPSocket {
         let key = SocketKey(interface: interface.name, family: family)
@@ -139,6 +141,7 @@ public final class Engine {
         if case .v6(let address) = primary { source6 = address }
         let socket = try VRRPSocket(family: family, interface: interface, multicastGroup: multicast ? group : nil, source6: source6)
         sockets[key] = socket
+        if multicast, let group { joinedGroups[key] = group }
         return socket
     }
 
@@ -158,6 +161,7 @@ public final class Engine {
                 loop.unwatch(socket.fileDescriptor)
                 receivers[key] = nil
                 sockets[key] = nil
+                joinedGroups[key] = nil
             } else if let receiver = receivers[key] {
                 receiver.serve(members)
             } else {

@@ -1,3 +1,5 @@
+import CHaloLinux
+import Glibc
 import HaloLinux
 import Logging
 import VRRP
@@ -191,6 +193,7 @@ extension Engine {
             routers.resources = runtime
             runtime.probe()
         }
+        joinMulticastGroups(for: started.flatMap(\.members))
         refreshReceivers()
         do {
             try readTrackers(of: started, cause: "trackers at start")
@@ -200,6 +203,22 @@ extension Engine {
         for group in started {
             group.handleForAll(.startup)
             if operatorControl?.isStandby == true { group.handleForAll(.giveUp) }
+        }
+    }
+
+    /// A multicast instance added where only unicast ran: its shared socket joins the group now.
+    private func joinMulticastGroups(for instances: [InstanceRuntime]) {
+        for instance in instances where instance.spec.unicastPeers == nil {
+            let key = SocketKey(interface: instance.spec.interface, family: instance.spec.family)
+            guard joinedGroups[key] == nil, let socket = sockets[key] else { continue }
+            let group = instance.spec.group
+            let result = halo_join_group(socket.fileDescriptor, instance.spec.family == .ipv4 ? AF_INET : AF_INET6,
+                                         group.bytes, socket.interface.index, 1)
+            if result < 0 {
+                logger.error("(\(instance.spec.name)) cannot join \(group) on \(key.interface): \(SystemError("join"))")
+            } else {
+                joinedGroups[key] = group
+            }
         }
     }
 
