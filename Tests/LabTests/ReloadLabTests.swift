@@ -152,6 +152,39 @@ struct ReloadLabTests {
         }
     }
 
+    @Test func aNewVRIDRestartsOnlyThatInstance() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let (n1, n2) = try Self.startPair(pair, n1Instances: ["VI_1", "VI_2"], n2Instances: ["VI_1", "VI_2"])
+        let path = try Self.configPath(pair, n1)
+        // VI_2 moves to VRID 54 with its own VIP: n1 leaves VRID 52 (n2 takes its VIP) and runs 54 alone.
+        let moved = "192.0.2.104"
+        let changed = Self.config("n1", priority: 150, instances: ["VI_1", "VI_2"])
+            .replacingOccurrences(of: "virtual_router_id 52", with: "virtual_router_id 54")
+            .replacingOccurrences(of: "\(Self.vips["VI_2"]!)/24", with: "\(moved)/24")
+        let watcher = try AdvertWatcher(in: pair.client)
+        usleep(500_000)
+        let mark = n1.log.count
+        try changed.write(toFile: path, atomically: true, encoding: .utf8)
+        let start = PingProbe.now()
+        n1.signal(SIGHUP)
+        #expect(pair.awaitSoleHolder("n2", of: Self.vips["VI_2"]!, seconds: 5), "\(pair.logs(n1, n2))")
+        #expect(pair.awaitSoleHolder("n1", of: moved, seconds: 5), "\(pair.logs(n1, n2))")
+        usleep(500_000)
+        let end = PingProbe.now()
+        let heard = watcher.stop()
+        let after = Self.log(n1, since: mark)
+        #expect(after.contains("(VI_2) changed: (VI_2) virtual_router_id 52 -> 54; handing off and restarting this group"), "\(after)")
+        #expect(after.contains("(VI_2) stopped (reload)") && after.contains("(VI_2) starting (reload)"), "\(after)")
+        #expect(!after.contains("(VI_1) Entering"), "\(after)")
+        let gap = Self.longestAdvertGap(heard, vrid: 51, from: start - 300_000_000, to: end)
+        print("restart of VI_2: VI_1's longest advert gap \(gap / 1_000_000) ms")
+        #expect(gap < 200_000_000, "VI_1's adverts paused \(gap / 1_000_000) ms during the reload")
+        #expect(heard.contains { $0.source == Self.n1Address && $0.virtualRouterID == 52 && $0.priority == 0 },
+                "VI_2 left VRID 52 with a priority-0 advert")
+        #expect(heard.contains { $0.source == Self.n1Address && $0.virtualRouterID == 54 && $0.priority == 150 })
+    }
+
     @Test func anAddedInstanceStartsAndARemovedOneHandsItsVIPToThePeer() throws {
         let pair = try PairLab()
         defer { pair.tearDown() }
