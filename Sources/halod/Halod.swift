@@ -22,7 +22,8 @@ struct Halod: ParsableCommand {
         Without --config-test, runs the VRRP engine under a supervisor process: if the engine dies \
         without cleaning up, the supervisor removes its virtual addresses at once and starts a new \
         engine. SIGTERM/SIGINT hand mastership off (priority-0 advert, addresses kept until the \
-        successor is heard), then exit 0. A configuration with errors is not started (exit 3).
+        successor is heard), then exit 0. SIGHUP re-reads the configuration and applies only what changed \
+        (see haloctl reload). A configuration with errors is not started (exit 3).
 
         With --config-test, prints every error and warning as file:line:column, then a summary of \
         what would run, and exits with:
