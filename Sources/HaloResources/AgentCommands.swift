@@ -124,6 +124,7 @@ extension BuiltinAgentContext {
 
     /// The file `program` would run as (PATH lookup as the runner does), or nil when missing.
     public static func locate(_ program: String) -> String? {
-        try? ProcessSpec(arguments: [program], environment: commandEnvironment).resolvedProgram()
+        guard let path = try? ProcessSpec(arguments: [program], environment: commandEnvironment).resolvedProgram() else { return nil }
+        return access(path, X_OK) == 0 ? path : nil
     }
 }

@@ -71,24 +71,33 @@ extension BuiltinNFSAgent {
         } catch {
             return context.finish(.failed(reason: "\(error)", hard: true), nil, completion)
         }
-        var prerequisites: [AgentCommand] = []
         if versions.contains(3) {
             // NFSv3 clients find mountd and NLM through rpcbind: without it they cannot mount.
-            prerequisites.append(AgentCommand(["rpcinfo", "-p", "127.0.0.1"], package: "rpcbind"))
+            let rpcbind = AgentCommand(["rpcinfo", "-p", "127.0.0.1"], package: "rpcbind")
+            return context.runInOrder([rpcbind], until: deadline) { [self] result, outcome in
+                guard result == .success else {
+                    let reason = "rpcbind is not running on this node: NFSv3 needs it (start rpcbind, or serve versions 4 only)"
+                    return completion(result == .timedOut ? result : .failed(reason: reason, hard: false), outcome)
+                }
+                launchGanesha(deadline, context, completion)
+            }
         }
-        // Without -F it forks into the background once its config is read; readiness is the NULL call.
+        launchGanesha(deadline, context, completion)
+    }
+
+    /// Without -F it forks into the background once its config is read; readiness is the NULL call.
+    private func launchGanesha(_ deadline: AgentDeadline, _ context: BuiltinAgentContext,
+                               _ completion: @escaping (AgentResult, ProcessOutcome?) -> Void) {
         let daemon = AgentCommand([ganeshaProgram, "-f", ganeshaConfigPath, "-L", ganeshaLogPath, "-p", ganeshaPIDPath, "-N", "NIV_EVENT"],
                                   package: "nfs-ganesha")
-        context.runInOrder(prerequisites + [daemon], until: deadline) { [self] result, outcome in
-            guard result == .success else {
-                let reason = outcome.map { prerequisites.count > 0 && $0.output.contains("rpcbind") } == true
-                    ? "rpcbind is not running on this node: NFSv3 needs it (start rpcbind, or serve versions 4 only)" : "\(result)"
-                return completion(result == .timedOut ? result : .failed(reason: reason, hard: false), outcome)
-            }
+        context.runInOrder([daemon], until: deadline) { [self] result, outcome in
+            guard result == .success else { return completion(result, outcome) }
             context.log("ganesha.nfsd started for \(exports) (fsid \(fsid)); config \(ganeshaConfigPath), log \(ganeshaLogPath)")
             awaitAnswers(deadline, context, gaveUp: { [self] in
-                // Its pid file exists but the daemon is gone: a config or FSAL error; the log says which.
-                guard SystemFiles.exists(ganeshaPIDPath), ganeshaPID == nil else { return nil }
+                // Its pid file names a daemon that is gone: a config or FSAL error; the log says which.
+                // (An empty pid file is one being written.)
+                guard let written = SystemFiles.pid(inFile: ganeshaPIDPath),
+                      !SystemFiles.process(written, isRunning: "ganesha.nfsd") else { return nil }
                 return "ganesha.nfsd exited after starting: \(ganeshaLastLogLine)"
             }, completion: completion)
         }

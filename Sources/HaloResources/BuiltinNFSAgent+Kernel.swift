@@ -8,7 +8,7 @@ extension BuiltinNFSAgent {
     static let nfsStateDirectory = "/var/lib/nfs"
 
     /// nil when this kernel can run nfsd (built in, loaded, or a module on disk); else why not.
-    static func kernelNFSDProblem() -> String? {
+    public static func kernelNFSDProblem() -> String? {
         let filesystems = SystemFiles.read("/proc/filesystems") ?? ""
         if filesystems.split(separator: "\n").contains(where: { $0.hasSuffix("\tnfsd") }) || SystemFiles.isDirectory("/proc/fs/nfsd") {
             return nil
