@@ -14,8 +14,8 @@ struct ReloadLabTests {
 
     /// One node's configuration: each instance at `priority` unless `overrides` says otherwise.
     static func config(_ node: String, priority: Int, instances: [String], overrides: [String: Int] = [:],
-                       extraVIPs: [String: [String]] = [:]) -> String {
-        var text = "global_defs {\n    router_id \(node)\n    vrrp_version 3\n    vrrp_garp_master_delay 0\n}\n"
+                       extraVIPs: [String: [String]] = [:], preamble: String = "", instanceLines: [String: String] = [:]) -> String {
+        var text = "global_defs {\n    router_id \(node)\n    vrrp_version 3\n    vrrp_garp_master_delay 0\n}\n" + preamble
         for name in instances {
             let addresses = ["\(vips[name]!)/24"] + (extraVIPs[name] ?? [])
             text += """
@@ -25,6 +25,7 @@ struct ReloadLabTests {
                     virtual_router_id \(vrids[name]!)
                     priority \(overrides[name] ?? priority)
                     advert_int 0.1
+                \(instanceLines[name] ?? "")
                     virtual_ipaddress {
                 \(addresses.map { "        \($0)" }.joined(separator: "\n"))
                     }
@@ -183,6 +184,34 @@ struct ReloadLabTests {
         #expect(heard.contains { $0.source == Self.n1Address && $0.virtualRouterID == 52 && $0.priority == 0 },
                 "VI_2 left VRID 52 with a priority-0 advert")
         #expect(heard.contains { $0.source == Self.n1Address && $0.virtualRouterID == 54 && $0.priority == 150 })
+    }
+
+    @Test func aChangedScriptIsReplacedForTheInstanceTrackingItOnly() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let script = { (command: String) in
+            "vrrp_script chk {\n    script \"\(command)\"\n    interval 0.2\n    fall 2\n    weight -100\n}\n"
+        }
+        let tracking = ["VI_2": "    track_script {\n        chk\n    }"]
+        let n1 = try pair.controlledHalod("n1", Self.config("n1", priority: 150, instances: ["VI_1", "VI_2"],
+                                                             preamble: script("/bin/true"), instanceLines: tracking))
+        for name in ["VI_1", "VI_2"] { #expect(pair.awaitSoleHolder("n1", of: Self.vips[name]!, seconds: 6), "\(n1.log)") }
+        let n2 = try pair.controlledHalod("n2", Self.config("n2", priority: 100, instances: ["VI_1", "VI_2"]))
+        #expect(n2.awaitLog("control socket", seconds: 5), "\(n2.log)")
+        usleep(700_000)
+        let mark = n1.log.count
+        try Self.config("n1", priority: 150, instances: ["VI_1", "VI_2"], preamble: script("/bin/false"), instanceLines: tracking)
+            .write(toFile: try Self.configPath(pair, n1), atomically: true, encoding: .utf8)
+        let reload = try pair.haloctl("n1", "reload")
+        #expect(reload.status == 0, "\(reload)")
+        #expect(reload.output.contains("(VI_2) changed in place: vrrp_script chk"), "\(reload.output)")
+        // The new check fails: VI_2 drops to 50 and n2 (100) preempts it; VI_1 tracks nothing and stays.
+        #expect(pair.awaitSoleHolder("n2", of: Self.vips["VI_2"]!, seconds: 5), "\(pair.logs(n1, n2))")
+        usleep(500_000)
+        let after = Self.log(n1, since: mark)
+        #expect(after.contains("(VI_2) effective priority 150 -> 50"), "\(after)")
+        #expect(!after.contains("(VI_1) Entering"), "\(after)")
+        #expect(pair.holders(of: Self.vips["VI_1"]!) == ["n1"], "\(pair.logs(n1, n2))")
     }
 
     @Test func anAddedInstanceStartsAndARemovedOneHandsItsVIPToThePeer() throws {
