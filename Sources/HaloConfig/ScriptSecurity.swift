@@ -146,6 +146,27 @@ public enum ScriptSecurity {
         if let fifoScript = configuration.globals.notifyFIFOScript {
             result.append(("notify_fifo_script", fifoScript, defaultUser))
         }
+        // Resource agents run as root (they mount, start services), so exec commands and fencing do too.
+        for group in configuration.resourceGroups {
+            result += group.rootCommands.map { ($0.role, $0.command, nil) }
+        }
+        return result
+    }
+}
+
+extension ResourceGroup {
+    /// The commands this group runs as root from the config itself: exec
+    /// resources' start/stop/monitor and the fencing command, each with its role.
+    public var rootCommands: [(role: String, command: ScriptCommand)] {
+        var result: [(role: String, command: ScriptCommand)] = []
+        for resource in resources where resource.agent == .exec {
+            for case let (keyword, command?) in [("start", resource.start), ("stop", resource.stop), ("monitor", resource.monitor)] {
+                result.append(("\(keyword) of resource \(resource.name) in resource_group \(name)", command))
+            }
+        }
+        if case .fence(let command) = onStopFailure {
+            result.append(("on_stop_failure fence of resource_group \(name)", command))
+        }
         return result
     }
 }

@@ -48,7 +48,10 @@ extension EngineConfiguration {
             },
             notRun: Self.partsNotRun(configuration))
         self.scripts = scripts
-        resourceGroups = configuration.resourceGroups.map(ResourceGroupSpec.init)
+        // A group with a refused command (exec or fencing, run as root) does not run at all: half a group is worse.
+        let refused = Set(securityFindings.filter(\.refused).map(\.command))
+        resourceGroups = configuration.resourceGroups.filter { !$0.rootCommands.contains { refused.contains($0.command) } }
+            .map(ResourceGroupSpec.init)
         trackFiles = configuration.trackFiles.filter { trackedFileNames.contains($0.name) }.map {
             TrackFileSpec(name: $0.name, path: $0.path, weight: $0.weight, weightReversed: $0.weightReversed, initialValue: $0.initialValue)
         }

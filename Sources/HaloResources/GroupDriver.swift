@@ -35,6 +35,8 @@ public final class GroupDriver {
     public let timing: Timing
     public private(set) var planner: GroupPlanner
     public weak var delegate: GroupDriverDelegate?
+    /// Pause before each stop retry (heartbeat's resource scripts sleep 1 s between attempts).
+    public var stopRetryPauseNanoseconds: Int64 = 1_000_000_000
     /// Told of every agent run as it finishes (resource index, action, result, run time if it ran): metrics.
     public var onAgentFinished: ((Int, AgentAction, AgentResult, Int64?) -> Void)?
     private let agents: AgentRunner
@@ -64,6 +66,11 @@ public final class GroupDriver {
     private func perform(_ commands: [GroupCommand]) {
         for command in commands {
             switch command {
+            case .run(let index, let action) where action == .stop && planner.records[index].stopAttempts > 0:
+                // A stop retry waits first: what made the stop fail (a busy mount, a process still exiting) gets time to clear.
+                delegate?.groupLog(self, "\(resources[index].name): stop failed, retrying in \(stopRetryPauseNanoseconds / 1_000_000) ms")
+                lastAgentExit = nil
+                loop.schedule(at: MonotonicClock.nanoseconds() + stopRetryPauseNanoseconds) { [weak self] in self?.run(index, action) }
             case .run(let index, let action): run(index, action)
             case .addVIPs: delegate?.groupAddVIPs(self)
             case .removeVIPs: delegate?.groupRemoveVIPs(self)
