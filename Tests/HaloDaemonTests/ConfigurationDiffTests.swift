@@ -162,4 +162,20 @@ import VRRP
         #expect(router.configuration.advertIntervalCentiseconds == 50)
         #expect(router.masterAdvertInterval == .centiseconds(50))
     }
+
+    @Test func reconfiguredSyncGroupMemberKeepsTheGroupsState() throws {
+        let configuration = try engineConfiguration(pair)
+        let primary = IPAddress.v4(IPv4Address(192, 0, 2, 100))
+        let specs = configuration.instances
+        var group = SyncGroup(members: specs.map { $0.routerConfiguration(primaryAddress: primary) })
+        _ = group.handleForAll(.startup, at: VRRPInstant(nanoseconds: 0))
+        let deadlines = group.members.map { $0.deadline(of: .masterDown) }
+        var raised = specs[1]
+        raised.basePriority = 200
+        group.reconfigure(member: 1, raised.routerConfiguration(primaryAddress: primary))
+        #expect(group.members.map(\.state) == [.backup, .backup])
+        #expect(group.members.map { $0.deadline(of: .masterDown) } == deadlines)
+        #expect(group.members.map(\.effectivePriority) == [100, 200])
+        #expect(group.members[1].requiresGroupConsent, "still a sync group member")
+    }
 }
