@@ -214,6 +214,47 @@ struct ReloadLabTests {
         #expect(pair.holders(of: Self.vips["VI_1"]!) == ["n1"], "\(pair.logs(n1, n2))")
     }
 
+    @Test func aRemovedInstanceStopsTheResourceGroupFollowingIt() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let order = try pair.workPath("order")
+        let up = try pair.workPath("n1-app.up")
+        let resources = """
+            resource_group app {
+                follow VI_2
+                resource app {
+                    agent exec
+                    start /bin/sh -c "echo start >> \(order) && touch \(up)"
+                    stop /bin/sh -c "echo stop >> \(order) && rm -f \(up)"
+                    monitor /bin/test -e \(up)
+                }
+            }
+
+            """
+        let n1 = try pair.controlledHalod("n1", Self.config("n1", priority: 150, instances: ["VI_1", "VI_2"]) + resources)
+        #expect(pair.awaitSoleHolder("n1", of: Self.vips["VI_2"]!, seconds: 8), "\(n1.log)")
+        #expect(pair.awaitSoleHolder("n1", of: Self.vips["VI_1"]!, seconds: 2), "\(n1.log)")
+        let n2 = try pair.controlledHalod("n2", Self.config("n2", priority: 100, instances: ["VI_1", "VI_2"]))
+        #expect(n2.awaitLog("control socket", seconds: 5), "\(n2.log)")
+        let started = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: up) && Date() < started { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: up), "\(n1.log)")
+        let mark = n1.log.count
+
+        try Self.config("n1", priority: 150, instances: ["VI_1"]).write(toFile: try Self.configPath(pair, n1), atomically: true, encoding: .utf8)
+        let reload = try pair.haloctl("n1", "reload")
+        #expect(reload.status == 0, "\(reload)")
+        #expect(reload.output.contains("(VI_2) removed"), "\(reload.output)")
+        #expect(pair.awaitSoleHolder("n2", of: Self.vips["VI_2"]!, seconds: 8), "\(pair.logs(n1, n2))")
+        let stopped = Date().addingTimeInterval(5)
+        while FileManager.default.fileExists(atPath: up) && Date() < stopped { usleep(50_000) }
+        #expect(!FileManager.default.fileExists(atPath: up), "the resource still runs:\n\(n1.log)")
+        #expect(lines(ofFile: order) == ["start", "stop"], "\(n1.log)")
+        #expect(n1.awaitLog("(VI_2) stopped (reload)", seconds: 5), "\(n1.log)")
+        #expect(!Self.log(n1, since: mark).contains("(VI_1) Entering"), "\(n1.log)")
+        #expect(pair.holders(of: Self.vips["VI_1"]!) == ["n1"])
+    }
+
     @Test func anAddedInstanceStartsAndARemovedOneHandsItsVIPToThePeer() throws {
         let pair = try PairLab()
         defer { pair.tearDown() }
