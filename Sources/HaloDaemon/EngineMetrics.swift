@@ -79,7 +79,7 @@ extension Engine {
         snapshot.drops = dropCounts.map { socket in
             // Every reason, zeros included, so a rate() works from the first drop on.
             let counts = Dictionary(uniqueKeysWithValues: DropReason.allCases.map { ($0.name, socket.drops[$0] ?? 0) })
-            return MetricsSnapshot.Drops(interface: socket.interface, family: socket.family.rawValue, counts: counts)
+            return MetricsSnapshot.Drops(interface: socket.interface, family: socket.family == .ipv4 ? "ipv4" : "ipv6", counts: counts)
         }
         snapshot.scripts = scriptTrackers.values.sorted { $0.spec.name < $1.spec.name }.map {
             MetricsSnapshot.Script(name: $0.spec.name, status: "\($0.health.status)", runs: $0.runs,

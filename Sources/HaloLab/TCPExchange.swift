@@ -1,3 +1,4 @@
+import CHaloLinux
 import Foundation
 import Glibc
 import HaloNet
@@ -8,6 +9,7 @@ import HaloNet
 public enum TCPExchange {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Connects from `namespace` to address:port; the caller owns the descriptor.
