@@ -22,6 +22,8 @@ extension Decoder {
         var follows: [ResourceGroup.Follow] = []
         var translator = HaresourcesTranslator(exists: { source.read(path: $0).isReadable })
         for item in statement.block ?? [] {
+            // Errors about follow targets and vip_position then point at the config's line, not the haresources file.
+            settings.keywordLocations[item.name] = item.location
             switch item.name {
             case "follow", "follow_group":
                 rejectBlock(item)
@@ -29,7 +31,9 @@ extension Decoder {
                 if !follows.isEmpty { diagnostics.error(item.location, "give the followed names in one 'follow' or 'follow_group' line, in the order of the file's lines") }
                 follows = item.arguments.map { item.name == "follow" ? .instance($0.text) : .syncGroup($0.text) }
             case "resource_directory":
-                if let directory = value(item) { translator.resourceDirectory = directory.text }
+                if let directory = value(item) {
+                    translator.resourceDirectory = Path.resolve(directory.text, from: Path.directory(of: statement.location.file))
+                }
             default:
                 if !decodeGroupSetting(item, into: &settings) { unhandled(item, in: .resourceGroup) }
             }

@@ -133,6 +133,8 @@ import Testing
         #expect(unbound.configuration?.resourceGroups.isEmpty == true)
         let counted = load("haresources hr {\n follow VI_1\n}\n" + two, files: ["hr": "n1 x\nn2 y\n"])
         #expect(diagnostics(counted) == ["t.conf:1:1: error: haresources hr has 2 line(s) but 1 followed name(s); give one per line, in order"])
+        let unknown = load("haresources hr {\n follow VI_9\n}\n" + instanceConfig(""), files: ["hr": "n1 x\n"])
+        #expect(diagnostics(unknown) == ["t.conf:2:2: error: resource_group 'hr_1' follows unknown vrrp_instance 'VI_9'"])
         let missing = load("haresources nowhere\n" + instanceConfig(""))
         #expect(diagnostics(missing) == ["t.conf:1:13: error: cannot read haresources file nowhere: No such file or directory"])
     }
