@@ -39,7 +39,9 @@ extension Engine {
         do {
             let listener = try TCPListener(address: settings.address, port: settings.port)
             let server = try MetricsServer(listener: listener, loop: loop, logger: logger) { [unowned self] in
-                exporter.render(metricsSnapshot)
+                // Resource groups a reload started since the last scrape get their hook here.
+                observeResourceActions(exporter)
+                return exporter.render(metricsSnapshot)
             }
             logger.info("Prometheus metrics at http://\(shown)/metrics")
             return server
@@ -52,7 +54,7 @@ extension Engine {
     /// Counts every resource agent run and its duration as it finishes.
     private func observeResourceActions(_ exporter: MetricsExporter) {
         for group in groups {
-            guard let resources = group.resources else { continue }
+            guard let resources = group.resources, resources.driver.onAgentFinished == nil else { continue }
             let groupName = resources.spec.name
             let names = resources.driver.resources.map(\.name)
             resources.driver.onAgentFinished = { index, action, result, duration in

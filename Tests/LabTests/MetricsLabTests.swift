@@ -60,15 +60,15 @@ struct MetricsLabTests {
         return Scrape(text: reply.body, seconds: Date().timeIntervalSince(started))
     }
 
-    /// Polls `condition` on fresh scrapes until it holds or `seconds` pass.
+    /// Polls `condition` on fresh scrapes until it holds or `seconds` pass (a daemon
+    /// still starting refuses the connection: that is retried too).
     private func awaitScrape(_ pair: PairLab, _ address: String, seconds: Double, _ condition: (Scrape) -> Bool) throws -> Scrape {
         let deadline = Date().addingTimeInterval(seconds)
-        var last = try scrape(pair, address)
-        while !condition(last) && Date() < deadline {
+        while Date() < deadline {
+            if let last = try? scrape(pair, address), condition(last) { return last }
             usleep(200_000)
-            last = try scrape(pair, address)
         }
-        return last
+        return try scrape(pair, address)
     }
 
     @Test func countersFollowTheElectionAndBadClientsDoNotDelayAdverts() throws {
@@ -164,5 +164,50 @@ struct MetricsLabTests {
               + "over \(timings.count) scrapes; largest advert gap \(String(format: "%.3f", gaps.max() ?? 0)) s; "
               + "page \(final.text.utf8.count) bytes")
         #expect(render >= 0)
+    }
+
+    /// A failing vrrp_script and a resource group with one exec resource, on a lone master:
+    /// script runs and failures, the resource's start (with its duration) and state.
+    @Test func scriptAndResourceCounters() throws {
+        let pair = try PairLab()
+        defer { pair.tearDown() }
+        let directory = try pair.lab.makeWorkDirectory()
+        let up = "\(directory)/web.up"
+        let check = try pair.script("check_fails.sh", "#!/bin/sh\nexit 1\n")
+        let config = """
+            vrrp_script chk_fails {
+                script "\(check)"
+                interval 1
+                weight -10
+            }
+
+            """ + LabConfig.instance(state: "MASTER", priority: 150, advertInterval: "1", vips: ["\(PairLab.vip4)/24"],
+                                     globalLines: ["metrics_listen 192.0.2.11:9650"],
+                                     instanceLines: ["track_script {", "    chk_fails", "}"]) + """
+            resource_group web {
+                follow VI_1
+                resource web {
+                    agent exec
+                    start /bin/touch \(up)
+                    stop /bin/rm -f \(up)
+                    monitor /bin/test -e \(up)
+                }
+            }
+
+            """
+        let n1 = try pair.halod("n1", config)
+        let scraped = try awaitScrape(pair, "192.0.2.11", seconds: 15) {
+            ($0.value(#"halo_script_failures_total{script="chk_fails"}"#) ?? 0) >= 2
+                && $0.value(#"halo_resource_state{group="web",resource="web",state="started"}"#) == 1
+        }
+        #expect(scraped.value(#"halo_script_failures_total{script="chk_fails"}"#) ?? 0 >= 2, "\(scraped.text)\n\(n1.log)")
+        #expect(scraped.value(#"halo_script_runs_total{script="chk_fails"}"#) ?? 0 >= 2)
+        #expect(scraped.value(#"halo_script_timeouts_total{script="chk_fails"}"#) == 0)
+        #expect(scraped.value(#"halo_script_status{script="chk_fails",status="down"}"#) == 1)
+        #expect(scraped.value(#"halo_instance_effective_priority{vrrp_instance="VI_1"}"#) == 140, "weight -10 while failing")
+        #expect(scraped.value(#"halo_resource_state{group="web",resource="web",state="started"}"#) == 1, "\(scraped.text)\n\(n1.log)")
+        #expect(scraped.value(#"halo_resource_actions_total{group="web",resource="web",action="start",result="success"}"#) == 1)
+        #expect(scraped.value(#"halo_resource_action_duration_seconds_count{group="web",resource="web",action="start"}"#) == 1)
+        #expect(scraped.value(#"halo_resource_failures_total{group="web",resource="web"}"#) == 0)
     }
 }
