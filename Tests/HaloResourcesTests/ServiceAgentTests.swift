@@ -102,7 +102,7 @@ struct ServiceAgentTests {
         #expect(results == [.success, .success, .success, .notRunning], "\(results)")
     }
 
-    @Test func mysqlGreetingFromRealMariaDB() throws {
+    @Test func mysqlGreetingFromRealMariaDBDirectAndThroughHAProxy() throws {
         let host = try Host()
         defer { host.tearDown() }
         let data = "\(host.work)/mariadb", pidFile = "\(host.work)/mariadb.pid"
@@ -116,7 +116,20 @@ struct ServiceAgentTests {
             "port": "3306",
         ])
         #expect(try host.run(agent, [.probe, .start, .monitor], timeout: 60_000) == [.notRunning, .success, .success])
+
+        // The same greeting through haproxy in tcp mode in front of it (the DB proxy case).
+        let stats = "\(host.work)/haproxy.sock"
+        let proxyConfig = try host.write("haproxy.cfg", Self.haproxyConfig(stats: stats, port: 3310, backend: "127.0.0.1:3306"))
+        let proxy = try BuiltinHAProxyAgent(parameters: ["config": proxyConfig, "pid_file": "\(host.work)/haproxy.pid", "stats_socket": stats])
+        let throughProxy = try BuiltinMySQLAgent(parameters: ["start_command": "true", "stop_command": "true", "port": "3310"])
+        #expect(try host.run(proxy, [.start]) == [.success])
+        #expect(try host.run(throughProxy, [.monitor]) == [.success])
+
         #expect(try host.run(agent, [.stop, .monitor], timeout: 60_000) == [.success, .notRunning])
+        // The proxy still accepts, but nothing greets behind it: a failure, not "not running".
+        let orphaned = try host.run(throughProxy, [.monitor], timeout: 5000)
+        #expect(orphaned.count == 1 && orphaned[0] != .success && orphaned[0] != .notRunning, "\(orphaned)")
+        #expect(try host.run(proxy, [.stop]) == [.success])
 
         // A port that accepts and says nothing is not a database (check_mysql's rule).
         let silent = try LabProcess("silent", in: host.namespace, arguments: ["socat", "TCP-LISTEN:3309,reuseaddr,fork", "SYSTEM:sleep 30"],
