@@ -25,11 +25,17 @@ struct BuiltinIPAgentTests {
         #expect(results == [.notRunning, .success, .success])
         #expect(addresses(a).contains("inet 192.0.2.30/24") && addresses(a).contains("eth0:nfs"), "\(addresses(a))")
         // Gratuitous ARP: sender and target are the address, sender MAC is a's.
-        let announcements = capture.stop().filter { frame in
-            let bytes = frame.bytes
-            return bytes.count >= 42 && Array(bytes[28..<32]) == [192, 0, 2, 30] && Array(bytes[38..<42]) == [192, 0, 2, 30]
-                && Array(bytes[22..<28]) == [0x02, 0x00, 0x5e, 0x00, 0x01, 0x11]
+        func announcements(_ frames: [FrameCapture.Frame]) -> [FrameCapture.Frame] {
+            frames.filter { frame in
+                let bytes = frame.bytes
+                return bytes.count >= 42 && Array(bytes[28..<32]) == [192, 0, 2, 30] && Array(bytes[38..<42]) == [192, 0, 2, 30]
+                    && Array(bytes[22..<28]) == [0x02, 0x00, 0x5e, 0x00, 0x01, 0x11]
+            }
         }
+        // The capture thread may still be reading the last frame: give it time, then expect exactly two.
+        _ = eventually(seconds: 5) { announcements(capture.captured).count >= 2 }
+        usleep(300_000)
+        let announcements = announcements(capture.stop())
         #expect(announcements.count == 2, "two announcements, 1 s apart")
         if announcements.count == 2 { #expect(announcements[1].at - announcements[0].at >= 800_000_000) }
         #expect(try b.run("ping", "-c", "1", "-W", "2", "192.0.2.30").contains("1 received"))
@@ -48,9 +54,12 @@ struct BuiltinIPAgentTests {
         #expect(try a.perform { try BuiltinAgentHarness.results(ip, [.start, .monitor], lingerSeconds: 0.5) } == [.success, .success])
         #expect(addresses(a).contains("inet6 2001:db8::30/64"))
         let target: [UInt8] = [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [0x30]
-        let advertisements = capture.stop().filter { frame in
-            frame.bytes.count >= 78 && frame.bytes[54] == 136 && Array(frame.bytes[62..<78]) == target
+        func advertisements(_ frames: [FrameCapture.Frame]) -> [FrameCapture.Frame] {
+            frames.filter { $0.bytes.count >= 78 && $0.bytes[54] == 136 && Array($0.bytes[62..<78]) == target }
         }
+        _ = eventually(seconds: 5) { !advertisements(capture.captured).isEmpty }
+        usleep(300_000)
+        let advertisements = advertisements(capture.stop())
         #expect(advertisements.count == 1)
         #expect(try a.perform { try BuiltinAgentHarness.results(ip, [.stop, .probe]) } == [.success, .notRunning])
         #expect(!addresses(a).contains("2001:db8::30"))
