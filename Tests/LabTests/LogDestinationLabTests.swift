@@ -1,3 +1,5 @@
+// For SOCK_* and sockaddr_un: glibc's socket headers can be owned by CHaloLinux's module.
+import CHaloLinux
 import Foundation
 import Glibc
 import HaloLab
