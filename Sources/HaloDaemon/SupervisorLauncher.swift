@@ -4,13 +4,13 @@ import Logging
 /// halod's parent process is `halo-supervisor`, a small C program (about a
 /// megabyte, instead of a second Swift runtime): halod validates the
 /// configuration, then replaces itself with the supervisor, which starts this
-/// same binary as the engine (`--engine-of PID`). If the engine dies without
+/// same binary as the engine (`EngineLaunch.arguments` + `--engine-of PID`). If the engine dies without
 /// cleaning up, the supervisor removes the addresses listed here at once and
 /// starts a new engine; keepalived leaves them, so both nodes answer for the VIP.
 public enum SupervisorLauncher {
     /// Execs the supervisor; returns only if that fails (exit code 3).
     public static func exec(
-        _ configuration: EngineConfiguration, arguments: [String], timestamps: Bool, pidFile: String?, logger: Logger
+        _ configuration: EngineConfiguration, engine launch: EngineLaunch, timestamps: Bool, pidFile: String?, logger: Logger
     ) -> Int32 {
         let engine = executablePath()
         let supervisor = supervisorPath(besides: engine)
@@ -22,7 +22,7 @@ public enum SupervisorLauncher {
                 argv += ["--address", address.device ?? instance.interface, address.prefix.description]
             }
         }
-        argv += ["--", engine] + arguments.dropFirst()
+        argv += ["--", engine] + launch.arguments
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         execv(supervisor, &cArguments)
         let reason = String(cString: strerror(errno))

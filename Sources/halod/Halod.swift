@@ -64,10 +64,6 @@ struct Halod: ParsableCommand {
     @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only the VRRP subsystem (Halo has no other; accepted).")
     var vrrpOnly = false
 
-    /// Set by the supervisor on the engine it spawns: the supervisor's pid.
-    @Option(name: .customLong("engine-of"), help: .hidden)
-    var supervisorPID: Int32?
-
     @Flag(name: .customLong("no-supervisor"), help: "Run the engine in this process, without the supervisor that removes the VIPs if the engine dies.")
     var noSupervisor = false
 
@@ -120,31 +116,19 @@ struct Halod: ParsableCommand {
     /// Loads the configuration (refusing to start on errors, as keepalived does for
     /// what it cannot run) and runs the supervisor, or the engine itself.
     private func runDaemon(path: String, source: SystemFileSource) -> Int32 {
-        let destinations = LogDestinations.forThisProcess(
-            logConsole: logConsole, noSyslog: noSyslog, facility: logFacility, logJournal: logJournal,
-            environment: LogDestinations.processEnvironment)
-        LoggingSystem.bootstrap { [logDetail] label in destinations.makeHandler(label: label, level: logDetail ? .debug : .info) }
-        let logger = Logger(label: "halod")
-        logger.debug("logging to \(destinations.summary)")
-        let result = ConfigurationLoader.load(path: path, source: source)
-        for diagnostic in result.diagnostics { logger.warning("\(diagnostic)") }
-        guard let configuration = result.configuration, result.errors.isEmpty else {
-            logger.critical("configuration \(path) has errors; not starting (see halod -f \(path) --config-test)")
-            return ConfigTestStatus.cannotRun.rawValue
-        }
-        var engineConfiguration = EngineConfiguration(configuration, securityFindings: ScriptSecurity.audit(configuration, inspector: source))
-        engineConfiguration.control.socketPath = controlSocket
-        engineConfiguration.control.stateDirectory = stateDirectory
-        engineConfiguration.configurationPath = path
-        if let supervisorPID {
-            return EngineRunner.run(engineConfiguration, logger: logger, supervisor: supervisorPID)
-        }
+        let launch = EngineLaunch(
+            configurationPath: path,
+            logs: LogDestinations.forThisProcess(logConsole: logConsole, noSyslog: noSyslog, facility: logFacility,
+                                                 logJournal: logJournal, environment: LogDestinations.processEnvironment),
+            logDetail: logDetail, controlSocket: controlSocket, stateDirectory: stateDirectory)
+        let logger = launch.bootstrapLogging()
+        logger.debug("logging to \(launch.logs.summary)")
+        guard let engineConfiguration = launch.loadConfiguration(logger: logger) else { return ConfigTestStatus.cannotRun.rawValue }
         // The pid stays the same across the exec into the supervisor, which removes the file at exit.
         if let pidFile { writePIDFile(pidFile) }
         defer { if let pidFile { unlink(pidFile) } }
         if noSupervisor { return EngineRunner.run(engineConfiguration, logger: logger) }
-        return SupervisorLauncher.exec(
-            engineConfiguration, arguments: CommandLine.arguments, timestamps: logConsole, pidFile: pidFile, logger: logger)
+        return SupervisorLauncher.exec(engineConfiguration, engine: launch, timestamps: logConsole, pidFile: pidFile, logger: logger)
     }
 
     private func writePIDFile(_ path: String) {

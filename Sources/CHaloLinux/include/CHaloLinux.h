@@ -111,4 +111,14 @@ int halo_peer_credentials(int fd, uid_t *uid, gid_t *gid, pid_t *pid);
 /// Whether user `uid` (primary group `gid`) belongs to group `group`, supplementary groups included.
 int halo_user_in_group(uid_t uid, gid_t gid, gid_t group);
 
+/// epoll_pwait2 (GNU): waits at most `timeout_ns` nanoseconds (negative: forever), so the
+/// event loop needs no timerfd to set and read around every advert.
+int halo_epoll_wait_ns(int epfd, struct epoll_event *events, int max_events, int64_t timeout_ns);
+
+/// prctl(PR_SET_TIMERSLACK) for the calling thread (prctl is variadic: Swift cannot call it).
+int halo_set_timer_slack(unsigned long nanoseconds);
+
+/// malloc_trim(0): freed heap pages back to the kernel (malloc.h does not import cleanly).
+void halo_release_free_memory(void);
+
 #endif
