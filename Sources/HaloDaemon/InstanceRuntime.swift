@@ -21,6 +21,9 @@ final class InstanceRuntime {
     private var timers: [RouterTimer: EventLoop.TimerID] = [:]
     private var announcementTimers: Set<EventLoop.TimerID> = []
     private var ipIdentification: UInt16 = 0
+    /// The last packet sent to each destination: while the advert stays the same (it does,
+    /// interval after interval, for a steady master), it is re-stamped, not encoded again.
+    private var sentPackets: [IPAddress: (advertisement: Advertisement, checksum: ChecksumMode, bytes: [UInt8])] = [:]
     var statistics = InstanceStatistics()
     /// Links (tracked or own) currently without carrier.
     var linksDown: Set<String> = []
@@ -86,18 +89,27 @@ final class InstanceRuntime {
         let destinations: [IPAddress] = spec.unicastPeers ?? [spec.group]
         for destination in destinations {
             do {
-                let bytes: [UInt8]
+                let unchanged = sentPackets[destination].map { $0.advertisement == advertisement && $0.checksum == spec.checksum } ?? false
                 switch (primaryAddress, destination) {
                 case (.v4(let source), .v4(let target)):
                     ipIdentification = IPv4AdvertisementPacket.nextIdentification(after: ipIdentification)
-                    bytes = try IPv4AdvertisementPacket(
-                        advertisement: advertisement, source: source, destination: target,
-                        identification: ipIdentification
-                    ).encoded(checksum: spec.checksum)
+                    if unchanged {
+                        // In place: the stored buffer is the only reference, so nothing is copied.
+                        IPv4AdvertisementPacket.restamp(&sentPackets[destination]!.bytes, identification: ipIdentification)
+                    } else {
+                        let bytes = try IPv4AdvertisementPacket(
+                            advertisement: advertisement, source: source, destination: target,
+                            identification: ipIdentification
+                        ).encoded(checksum: spec.checksum)
+                        sentPackets[destination] = (advertisement, spec.checksum, bytes)
+                    }
                 default:
-                    bytes = try advertisement.encodePayload(source: primaryAddress, destination: destination, checksum: spec.checksum)
+                    if !unchanged {
+                        let bytes = try advertisement.encodePayload(source: primaryAddress, destination: destination, checksum: spec.checksum)
+                        sentPackets[destination] = (advertisement, spec.checksum, bytes)
+                    }
                 }
-                try socket.send(bytes, to: destination)
+                try socket.send(sentPackets[destination]!.bytes, to: destination)
                 statistics.advertsSent += 1
                 if advertisement.priority == Priority.leaving { statistics.priorityZeroSent += 1 }
             } catch {

@@ -43,6 +43,15 @@ public struct IPv4AdvertisementPacket: Hashable, Sendable {
         return header.encoded() + payload
     }
 
+    /// Re-stamps a packet `encoded` made with another IP ID: a master sends the same
+    /// advert every interval, and only the ID and the header checksum change.
+    public static func restamp(_ packet: inout [UInt8], identification: UInt16) {
+        let headerLength = Int(packet[0] & 0x0f) * 4
+        packet.storeWireUInt16(identification, at: 4)
+        packet.storeWireUInt16(0, at: 10)
+        packet.storeWireUInt16(InternetChecksum.of(packet[0..<headerLength]), at: 10)
+    }
+
     /// Decodes a whole IPv4 packet: the header (RFC 791), then the VRRP message.
     /// It does not check the TTL: that depends on the receiving instance being
     /// multicast or unicast (see `ReceivePolicy`).
