@@ -24,10 +24,9 @@ private let metricsSystemBootstrapped = Mutex(false)
 extension Engine {
     /// Serves /metrics on `configuration.metrics`, from this engine's loop. A
     /// listen failure is logged and the engine runs on without metrics: adverts
-    /// matter more than the endpoint. Returns the server (the loop keeps it alive).
-    @discardableResult
-    public func startMetrics() -> AnyObject? {
-        guard let settings = configuration.metrics else { return nil }
+    /// matter more than the endpoint. The loop keeps the server alive.
+    public func startMetrics() {
+        guard let settings = configuration.metrics else { return }
         let shown = settings.address.family == .ipv6 ? "[\(settings.address)]:\(settings.port)" : "\(settings.address):\(settings.port)"
         let exporter = MetricsExporter()
         metricsSystemBootstrapped.withLock { done in
@@ -38,16 +37,15 @@ extension Engine {
         observeResourceActions(exporter)
         do {
             let listener = try TCPListener(address: settings.address, port: settings.port)
-            let server = try MetricsServer(listener: listener, loop: loop, logger: logger) { [unowned self] in
+            // The loop's watch on the listener holds the server; nothing else needs to.
+            _ = try MetricsServer(listener: listener, loop: loop, logger: logger) { [unowned self] in
                 // Resource groups a reload started since the last scrape get their hook here.
                 observeResourceActions(exporter)
                 return exporter.render(metricsSnapshot)
             }
             logger.info("Prometheus metrics at http://\(shown)/metrics")
-            return server
         } catch {
             logger.error("metrics_listen \(shown): \(error); running without the metrics endpoint")
-            return nil
         }
     }
 

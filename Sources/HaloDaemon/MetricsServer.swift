@@ -17,8 +17,6 @@ final class MetricsServer {
     private let idleTimeoutNanoseconds: Int64
     private let render: () -> [UInt8]
     private var clients: [Int32: Client] = [:]
-    private(set) var scrapes = 0
-    private(set) var refused = 0
 
     private final class Client {
         let connection: TCPConnection
@@ -35,7 +33,12 @@ final class MetricsServer {
         self.idleTimeoutNanoseconds = idleTimeoutNanoseconds
         self.render = render
         // Held strongly by the loop: the server lives as long as the engine's loop.
-        try loop.watchReadable(listener.fileDescriptor) { self.acceptWaiting() }
+        do {
+            try loop.watchReadable(listener.fileDescriptor) { self.acceptWaiting() }
+        } catch {
+            listener.close()
+            throw error
+        }
     }
 
     private func acceptWaiting() {
@@ -48,7 +51,6 @@ final class MetricsServer {
             }
             guard let connection else { return }
             guard clients.count < Self.connectionLimit else {
-                refused += 1
                 connection.close()
                 continue
             }
@@ -83,13 +85,11 @@ final class MetricsServer {
         case .incomplete:
             return
         case .metrics(let headOnly):
-            scrapes += 1
             CoreMetrics.Counter(label: "halo_metrics_requests_total", dimensions: [("code", "200")]).increment()
             let reply = MetricsHTTP.response(status: 200, reason: "OK", contentType: MetricsHTTP.contentType,
                                              body: render(), headOnly: headOnly)
             if !client.connection.sendWithoutBlocking(reply) { logger.warning("metrics endpoint: a client's reply did not fit its socket; cut") }
         case .refused(let status, let reason):
-            refused += 1
             CoreMetrics.Counter(label: "halo_metrics_requests_total", dimensions: [("code", "\(status)")]).increment()
             _ = client.connection.sendWithoutBlocking(MetricsHTTP.refusal(status: status, reason: reason))
         }
