@@ -134,7 +134,7 @@ struct MetricsLabTests {
         defer { silent.forEach { close($0) } }
         usleep(6_500_000)  // past the 5 s idle timeout, and past a master-down interval
         // The silent clients were dropped: scrapes work again, nothing moved.
-        let afterIdle = try scrape(pair, "192.0.2.11")
+        let afterIdle = try awaitScrape(pair, "192.0.2.11", seconds: 10) { $0.state("VI_1", "master") == 1 }
         #expect(afterIdle.state("VI_1", "master") == 1)
 
         // A tight loop of scrapes against the master while its adverts are watched on the wire.
