@@ -66,7 +66,9 @@ extension Engine {
         configuration = new
         var details: [String] = []
         for setting in diff.needsRestart {
-            details.append("\(setting) changed: needs a restart of halod to take effect")
+            let line = "\(setting) changed: needs a restart of halod to take effect"
+            logger.warning("reload: \(line)")
+            details.append(line)
         }
         for note in new.hooks.securityNotes where !old.hooks.securityNotes.contains(note) {
             if note.refused { logger.error("\(note.message)") } else { logger.warning("\(note.message)") }
@@ -112,7 +114,7 @@ extension Engine {
         startReadyGroups()
         refreshReceivers()
         for (index, tracker) in newTrackers.enumerated() { tracker.start(after: Int64(index) * 2_000_000) }
-        for line in details { logger.info("reload: \(line)") }
+        for line in details.dropFirst(diff.needsRestart.count) { logger.info("reload: \(line)") }
         logger.notice("\(diff.summary)")
         return ReloadOutcome(summary: diff.summary, details: details)
     }
