@@ -37,6 +37,8 @@ extension Engine {
         guard let path = configuration.configurationPath else {
             return .failure(refuse("this engine was started without a configuration file", []))
         }
+        systemdReloading()
+        defer { systemdReloaded() }
         switch ReloadLoader.load(path: path) {
         case .refused(let diagnostics):
             return .failure(refuse("\(path) has errors; still running the loaded configuration", diagnostics))

@@ -97,6 +97,16 @@ extension Engine {
         systemdNotifier?.update(status: systemdStatusLine, stopping: isStopping)
     }
 
+    /// Around a reload: RELOADING=1 (with the monotonic time newer systemd asks for), then
+    /// READY=1 once the new configuration is applied or refused, so `systemctl reload` waits for it.
+    func systemdReloading() {
+        systemdNotifier?.send(["RELOADING=1", "MONOTONIC_USEC=\(MonotonicClock.nanoseconds() / 1_000)"])
+    }
+
+    func systemdReloaded() {
+        systemdNotifier?.update(status: systemdStatusLine, stopping: isStopping, extra: ["READY=1"])
+    }
+
     /// "VI_1 MASTER, VI_2 BACKUP" in configuration order.
     var systemdStatusLine: String {
         let states = instances.map { "\($0.spec.name) \(Self.statusWord($0.state))" }

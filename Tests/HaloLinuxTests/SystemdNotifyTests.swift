@@ -149,6 +149,13 @@ struct SystemdNotifyLabTests {
         }
         #expect(pings >= 3, "\(pings) WATCHDOG=1 in 2 s at WATCHDOG_USEC=400000")
 
+        // systemctl reload: RELOADING=1 when the engine starts reading the file, READY=1 when done.
+        halod.signal(SIGHUP)
+        let reloading = receiver.collect(seconds: 15) { $0.contains("READY=1") }
+        let reloadingIndex = reloading.firstIndex { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }
+        let readyIndex = reloading.firstIndex { $0.contains("READY=1") }
+        #expect(reloadingIndex != nil && readyIndex != nil && reloadingIndex! < readyIndex!, "after SIGHUP: \(reloading)\n\(halod.log)")
+
         halod.signal(SIGTERM)
         let stopping = receiver.collect(seconds: 15) { $0.contains("STOPPING=1") }
         let stop = stopping.first { $0.contains("STOPPING=1") }
