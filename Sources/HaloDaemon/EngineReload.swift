@@ -264,15 +264,7 @@ extension Engine {
             retired.append(fileWatcher)
         }
         fileWatcher = nil
-        guard !configuration.trackFiles.isEmpty else { return }
-        let watcher = TrackFileWatcher(specs: configuration.trackFiles, logger: logger)
-        watcher.onChange = { [unowned self] name, cause in trackerChanged(file: name, cause: cause) }
-        do {
-            try watcher.start(on: loop)
-        } catch {
-            logger.error("track files: \(error); values are read once at reload")
-        }
-        fileWatcher = watcher
+        watchTrackFiles(readOnceAt: "reload")
     }
 }
 

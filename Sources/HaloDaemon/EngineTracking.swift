@@ -23,14 +23,19 @@ extension Engine {
             trackers[script.name] = tracker
         }
         scriptTrackers = trackers
+        watchTrackFiles(readOnceAt: "start")
+    }
 
+    /// Watches the configuration's track files (none: no watcher). Should inotify fail,
+    /// the values read now stay, and the log says so (`moment`: "start", "reload").
+    func watchTrackFiles(readOnceAt moment: String) {
         guard !configuration.trackFiles.isEmpty else { return }
         let watcher = TrackFileWatcher(specs: configuration.trackFiles, logger: logger)
         watcher.onChange = { [unowned self] name, cause in trackerChanged(file: name, cause: cause) }
         do {
             try watcher.start(on: loop)
         } catch {
-            logger.error("track files: \(error); values are read once at start")
+            logger.error("track files: \(error); values are read once at \(moment)")
         }
         fileWatcher = watcher
     }

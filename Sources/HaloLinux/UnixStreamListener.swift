@@ -128,14 +128,7 @@ public final class UnixStreamConnection {
     /// Writes all of `bytes` if the socket buffer takes them now; false if it does
     /// not (a peer that does not read its replies) or the peer has gone.
     public func writeAll(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { send(fileDescriptor, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
+        return writeAllNow(fileDescriptor, bytes)
     }
 
     public func close() {

@@ -66,28 +66,8 @@ import Testing
         #expect(exec.result(of: .start, exitCode: 3) == .failed(reason: "exit 3", hard: false))
     }
 
-    /// Runs `actions` one after the other on a loop; returns each result.
     private func run(_ resource: ResourceDefinition, _ actions: [AgentAction], timeout: Int = 20_000) throws -> [AgentResult] {
-        let loop = try EventLoop()
-        let results = Box<[AgentResult]>([])
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            guard let processes = try? ProcessRunner(loop: loop) else { done.signal(); return }
-            let agents = AgentRunner(processes: processes)
-            func next(_ remaining: ArraySlice<AgentAction>) {
-                guard let action = remaining.first else { loop.stop(); return }
-                agents.run(resource, action, timeoutMilliseconds: timeout) { result, _ in
-                    results.value.append(result)
-                    next(remaining.dropFirst())
-                }
-            }
-            next(actions[...])
-            loop.run()
-            withExtendedLifetime(agents) {}
-            done.signal()
-        }.start()
-        #expect(done.wait(timeout: .now() + 60) == .success)
-        return results.value
+        try runAgentActions(resource, actions, timeout: timeout)
     }
 
     private static let ocfAgents = "/usr/lib/ocf/resource.d/heartbeat"
