@@ -130,10 +130,11 @@ struct MooseFSFailoverLabTests {
         #expect(Self.eventually(seconds: 30) { files.metaloggerChanges.contains("before-failover") }, "\(metalogger.log)")
         #expect(files.masterPid("n2") == nil, "the backup starts no master")
 
-        // n1 dies: halod and its master killed, its link down (its VIP goes nowhere).
+        // n1 dies: its link goes first (a node that is gone answers nothing, not even n2's
+        // version query to its master), then its halod and master are killed.
+        try pair.lab.setLink(of: "n1", up: false)
         n1.kill()
         if let pid = files.masterPid("n1") { kill(pid, SIGKILL) }
-        try pair.lab.setLink(of: "n1", up: false)
         #expect(n2.awaitLog("restoring metadata from metalogger files in \(files.metaloggerData)", seconds: 30), "\(n2.log)")
         // (The dead n1 still has the address on its cut link, so n2 holds it, not alone.)
         #expect(pair.lab.awaitAddress(PairLab.vip4, on: "n2", seconds: 30), "\(n2.log)")
