@@ -11,22 +11,8 @@ import Testing
 struct MooseFSMasterAgentTests {
     /// A master config with its own data directory, listening on 127.0.0.1 only.
     static func masterFiles(_ host: ServiceAgentTests.Host, name: String = "master") throws -> (config: String, data: String) {
-        let data = "\(host.work)/\(name)"
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/var/lib/mfs/metadata.mfs.empty", toPath: "\(data)/metadata.mfs")
-        let exports = try host.write("mfsexports.cfg", "* / rw,alldirs,maproot=0\n")
-        let topology = try host.write("mfstopology.cfg", "")
-        let config = try host.write("\(name).cfg", """
-            WORKING_USER = root
-            WORKING_GROUP = root
-            DATA_PATH = \(data)
-            EXPORTS_FILENAME = \(exports)
-            TOPOLOGY_FILENAME = \(topology)
-            MATOCL_LISTEN_HOST = 127.0.0.1
-            MATOCS_LISTEN_HOST = 127.0.0.1
-            MATOML_LISTEN_HOST = 127.0.0.1
-            """)
-        return (config, data)
+        try MooseFSMasterFiles.write(in: host.work, configName: "\(name).cfg", dataDirectory: "\(host.work)/\(name)",
+                                     listenHost: "127.0.0.1")
     }
 
     @Test func startsMonitorsStopsCleanlyAndRefusesStaleMetadata() throws {

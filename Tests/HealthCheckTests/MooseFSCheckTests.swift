@@ -11,18 +11,7 @@ struct MooseFSCheckTests {
     @Test func aliveListeningKilledAndRestartedOnce() throws {
         let lab = try ServiceLab()
         defer { lab.tearDown() }
-        let data = "\(lab.work)/mfs"
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/var/lib/mfs/metadata.mfs.empty", toPath: "\(data)/metadata.mfs")
-        let exports = try lab.write("mfsexports.cfg", "* / rw,alldirs,maproot=0\n")
-        let topology = try lab.write("mfstopology.cfg", "")
-        let config = try lab.write("mfsmaster.cfg", """
-            WORKING_USER = root
-            WORKING_GROUP = root
-            DATA_PATH = \(data)
-            EXPORTS_FILENAME = \(exports)
-            TOPOLOGY_FILENAME = \(topology)
-            """)
+        let (config, data) = try MooseFSMasterFiles.write(in: lab.work, configName: "mfsmaster.cfg", dataDirectory: "\(lab.work)/mfs")
         let master = try lab.start("mfsmaster", ["mfsmaster", "-f", "-c", config])
         let base = ["--config", config]
         try #require(try becomesHealthy("check_mfsmaster", base, in: lab.server, seconds: 20), "\(lab.logs())")

@@ -32,19 +32,7 @@ struct MooseFSFailoverLabTests {
 
         /// mfsmaster.cfg for `node`, starting from an empty file system.
         func masterConfig(_ node: String) throws -> String {
-            let data = masterData(node)
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: "/var/lib/mfs/metadata.mfs.empty", toPath: "\(data)/metadata.mfs")
-            let exports = try write("mfsexports.cfg", "* / rw,alldirs,maproot=0\n")
-            let topology = try write("mfstopology.cfg", "\n")
-            return try write("\(node)-mfsmaster.cfg", """
-                WORKING_USER = root
-                WORKING_GROUP = root
-                DATA_PATH = \(data)
-                EXPORTS_FILENAME = \(exports)
-                TOPOLOGY_FILENAME = \(topology)
-
-                """)
+            try MooseFSMasterFiles.write(in: directory, configName: "\(node)-mfsmaster.cfg", dataDirectory: masterData(node)).config
         }
 
         func metaloggerConfig() throws -> String {
