@@ -87,18 +87,17 @@ public struct EngineLaunch: Equatable, Sendable {
     /// Loads and validates the configuration as `--config-test` does; nil (after logging
     /// every diagnostic and why) when it has errors, which keepalived also refuses to run.
     public func loadConfiguration(logger: Logger) -> EngineConfiguration? {
-        let source = SystemFileSource()
-        let result = ConfigurationLoader.load(path: configurationPath, source: source)
-        for diagnostic in result.diagnostics { logger.warning("\(diagnostic)") }
-        guard let configuration = result.configuration, result.errors.isEmpty else {
+        switch ReloadLoader.load(path: configurationPath) {
+        case .refused(let lines):
+            for line in lines { logger.warning("\(line)") }
             logger.critical("configuration \(configurationPath) has errors; not starting (see halod -f \(configurationPath) --config-test)")
             return nil
+        case .loaded(var engineConfiguration, let warnings):
+            for line in warnings { logger.warning("\(line)") }
+            engineConfiguration.control.socketPath = controlSocket
+            engineConfiguration.control.stateDirectory = stateDirectory
+            return engineConfiguration
         }
-        var engineConfiguration = EngineConfiguration(configuration, securityFindings: ScriptSecurity.audit(configuration, inspector: source))
-        engineConfiguration.control.socketPath = controlSocket
-        engineConfiguration.control.stateDirectory = stateDirectory
-        engineConfiguration.configurationPath = configurationPath
-        return engineConfiguration
     }
 
     /// The engine process: `arguments` as `arguments` wrote them. Returns the exit code.
