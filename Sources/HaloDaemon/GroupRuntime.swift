@@ -28,15 +28,32 @@ final class GroupRuntime {
             members[member].lastAdvertHeard = (source, advert.priority, MonotonicClock.nanoseconds())
             engine.operatorControl?.advertHeard(self, priority: advert.priority)
         }
-        perform(group.handle(event, member: member, at: now))
+        var actions = takeActionBuffer()
+        group.handle(event, member: member, at: now, into: &actions)
+        perform(actions)
+        spareActions = actions
     }
 
     func handleForAll(_ event: RouterEvent) {
-        perform(group.handleForAll(event, at: now))
+        var actions = takeActionBuffer()
+        group.handleForAll(event, at: now, into: &actions)
+        perform(actions)
+        spareActions = actions
     }
 
-    private func perform(_ actions: [MemberAction]) {
-        for memberAction in actions { members[memberAction.member].perform(memberAction.action) }
+    /// One action buffer reused event after event. Performing an action can feed
+    /// this group another event; that nested call finds no spare and makes its own.
+    private var spareActions = GroupActions()
+
+    private func takeActionBuffer() -> GroupActions {
+        var actions = spareActions
+        spareActions = GroupActions()
+        actions.removeAll()
+        return actions
+    }
+
+    private func perform(_ actions: GroupActions) {
+        actions.forEach { member, action in members[member].perform(action) }
         notifyGroupIfSettled()
         engine.groupActionsPerformed()
     }
@@ -78,14 +95,7 @@ final class GroupRuntime {
 
     /// Reload: a member's router runs on with new settings (same state and timers).
     func reconfigure(member: Int, _ configuration: RouterConfiguration) {
-        switch group {
-        case .single(var router):
-            router.reconfigure(configuration)
-            group = .single(router)
-        case .sync(var sync):
-            sync.reconfigure(member: member, configuration)
-            group = .sync(sync)
-        }
+        group.reconfigure(member: member, configuration)
     }
 
     /// True once every member is back in Initialize after a shutdown.

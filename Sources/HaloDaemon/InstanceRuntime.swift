@@ -18,12 +18,14 @@ final class InstanceRuntime {
     private(set) var state: RouterState = .initialize
     private(set) var holdsAddresses = false
     private(set) var lastTransition: (from: RouterState, to: RouterState, reason: RouterStateChangeReason, at: Int64)?
-    private var timers: [RouterTimer: EventLoop.TimerID] = [:]
-    private var announcementTimers: Set<EventLoop.TimerID> = []
+    /// The router's timers, by `RouterTimer.rawValue`: made once, re-armed for each deadline.
+    private var timers: [LoopTimer] = []
+    private var advertDeadline: Int64 = 0
+    private var announcementTimers: Set<LoopTimer> = []
     private var ipIdentification: UInt16 = 0
-    /// The last packet sent to each destination: while the advert stays the same (it does,
-    /// interval after interval, for a steady master), it is re-stamped, not encoded again.
-    private var sentPackets: [IPAddress: (advertisement: Advertisement, checksum: ChecksumMode, bytes: [UInt8])] = [:]
+    /// Where adverts go, each with the last packet sent there: while the advert stays the same
+    /// (it does, interval after interval, for a steady master), it is re-stamped, not encoded again.
+    private var destinations: [AdvertDestination]
     var statistics = InstanceStatistics()
     /// Links (tracked or own) currently without carrier.
     var linksDown: Set<String> = []
@@ -37,12 +39,17 @@ final class InstanceRuntime {
         self.frames = frames
         self.memberIndex = memberIndex
         self.group = group
+        loop = group.engine.loop
         virtualAddresses = try VirtualAddresses(instance: spec.name, specs: spec.allAddresses, defaultInterface: interface)
+        destinations = AdvertDestination.all(of: spec)
+        timers = RouterTimer.allCases.map { timer in
+            loop.makeTimer { [unowned self] in timerFired(timer) }
+        }
     }
 
     var router: VirtualRouter { group.group.router(memberIndex) }
     var logger: Logger { group.engine.logger }
-    var loop: EventLoop { group.engine.loop }
+    let loop: EventLoop
 
     // MARK: - Actions
 
@@ -64,16 +71,10 @@ final class InstanceRuntime {
             virtualAddresses.remove(using: group.engine.netlink, logger: logger)
         case .announceVirtualAddresses(let reason): announce(reason)
         case .scheduleTimer(let timer, let deadline):
-            if let existing = timers[timer] { loop.cancel(existing) }
-            timers[timer] = loop.schedule(at: deadline.nanoseconds) { [unowned self] in
-                timers[timer] = nil
-                if timer == .advert, state == .master {
-                    statistics.advertLateness.record(MonotonicClock.nanoseconds() - deadline.nanoseconds)
-                }
-                group.handle(.timerFired(timer), member: memberIndex)
-            }
+            if timer == .advert { advertDeadline = deadline.nanoseconds }
+            loop.arm(timers[timer.rawValue], at: deadline.nanoseconds)
         case .cancelTimer(let timer):
-            if let existing = timers.removeValue(forKey: timer) { loop.cancel(existing) }
+            loop.cancel(timers[timer.rawValue])
         case .stateChanged(let from, let to, let reason):
             state = to
             lastTransition = (from, to, reason, MonotonicClock.nanoseconds())
@@ -85,34 +86,43 @@ final class InstanceRuntime {
         }
     }
 
+    private func timerFired(_ timer: RouterTimer) {
+        if timer == .advert, state == .master {
+            statistics.advertLateness.record(loop.timersDueAt - advertDeadline)
+        }
+        group.handle(.timerFired(timer), member: memberIndex)
+    }
+
     private func send(_ advertisement: Advertisement) {
-        let destinations: [IPAddress] = spec.unicastPeers ?? [spec.group]
-        for destination in destinations {
+        for index in destinations.indices {
+            let destination = destinations[index].address
             do {
-                let unchanged = sentPackets[destination].map { $0.advertisement == advertisement && $0.checksum == spec.checksum } ?? false
+                let unchanged = destinations[index].lastSent == advertisement
                 switch (primaryAddress, destination) {
                 case (.v4(let source), .v4(let target)):
                     ipIdentification = IPv4AdvertisementPacket.nextIdentification(after: ipIdentification)
                     if unchanged {
                         // In place: the stored buffer is the only reference, so nothing is copied.
-                        IPv4AdvertisementPacket.restamp(&sentPackets[destination]!.bytes, identification: ipIdentification)
+                        IPv4AdvertisementPacket.restamp(&destinations[index].packet, identification: ipIdentification)
                     } else {
-                        let bytes = try IPv4AdvertisementPacket(
+                        destinations[index].packet = try IPv4AdvertisementPacket(
                             advertisement: advertisement, source: source, destination: target,
                             identification: ipIdentification
                         ).encoded(checksum: spec.checksum)
-                        sentPackets[destination] = (advertisement, spec.checksum, bytes)
+                        destinations[index].lastSent = advertisement
                     }
                 default:
                     if !unchanged {
-                        let bytes = try advertisement.encodePayload(source: primaryAddress, destination: destination, checksum: spec.checksum)
-                        sentPackets[destination] = (advertisement, spec.checksum, bytes)
+                        destinations[index].packet = try advertisement.encodePayload(
+                            source: primaryAddress, destination: destination, checksum: spec.checksum)
+                        destinations[index].lastSent = advertisement
                     }
                 }
-                try socket.send(sentPackets[destination]!.bytes, to: destination)
+                try socket.send(destinations[index].packet, to: destination)
                 statistics.advertsSent += 1
                 if advertisement.priority == Priority.leaving { statistics.priorityZeroSent += 1 }
             } catch {
+                destinations[index].lastSent = nil
                 statistics.sendErrors += 1
                 logger.error("(\(spec.name)) cannot send advert to \(destination): \(error)")
             }
@@ -149,14 +159,14 @@ final class InstanceRuntime {
 
     private func scheduleAnnouncement(after milliseconds: Int64, count: Int, repeating: Bool) {
         let deadline = MonotonicClock.nanoseconds() + milliseconds * 1_000_000
-        var id: EventLoop.TimerID = 0
-        id = loop.schedule(at: deadline) { [unowned self] in
-            announcementTimers.remove(id)
+        var timer: LoopTimer?
+        timer = loop.schedule(at: deadline) { [unowned self] in
+            if let timer { announcementTimers.remove(timer) }
             guard holdsAddresses else { return }
             sendAnnouncements(count: count)
             if repeating { scheduleAnnouncement(after: milliseconds, count: count, repeating: true) }
         }
-        announcementTimers.insert(id)
+        announcementTimers.insert(timer!)
     }
 
     private func cancelAnnouncements() {
@@ -258,15 +268,26 @@ final class InstanceRuntime {
         }
         virtualAddresses = updated
         spec = new
+        destinations = AdvertDestination.all(of: new)
         linksDown = linksDown.filter { name in
             new.trackedInterfaces.contains { $0.name == name } || (name == new.interface && !new.dontTrackPrimary)
         }
     }
 
     func cancelAllTimers() {
-        timers.values.forEach(loop.cancel)
-        timers.removeAll()
+        timers.forEach(loop.cancel)
         cancelAnnouncements()
+    }
+}
+
+/// A unicast peer or the multicast group, with the last advert sent there and its packet.
+private struct AdvertDestination {
+    let address: IPAddress
+    var lastSent: Advertisement?
+    var packet: [UInt8] = []
+
+    static func all(of spec: InstanceSpec) -> [AdvertDestination] {
+        (spec.unicastPeers ?? [spec.group]).map { AdvertDestination(address: $0) }
     }
 }
 

@@ -10,7 +10,13 @@ struct LatencyHistogram: Sendable {
 
     mutating func record(_ nanoseconds: Int64) {
         let value = max(nanoseconds, 0)
-        let index = Self.bounds.firstIndex { value < $0 } ?? Self.bucketCount
+        // The first bound above the value (bucketCount when none), by bisection.
+        var low = 0, high = Self.bucketCount
+        while low < high {
+            let middle = (low + high) / 2
+            if value < Self.bounds[middle] { high = middle } else { low = middle + 1 }
+        }
+        let index = low
         counts[index] += 1
         count += 1
         maximum = max(maximum, value)

@@ -10,15 +10,16 @@ import Synchronization
 /// the state it touches needs no locks. An advert costs one wait and one send:
 /// no timerfd to re-arm and read (two of the four system calls per advert before).
 public final class EventLoop: @unchecked Sendable {
-    public typealias TimerID = UInt64
+    /// A scheduled or re-armable timer; `cancel` takes it back.
+    public typealias TimerID = LoopTimer
 
     private let epollFD: Int32
     private let wakeFD: Int32
     private var readHandlers: [Int32: () -> Void] = [:]
-    /// Live timers; `deadlines` may still hold entries of cancelled ones, skipped when reached.
-    private var timers: [TimerID: (deadline: Int64, action: () -> Void)] = [:]
+    /// Armed timers by deadline; entries of timers since cancelled or re-armed are skipped when reached.
     private var deadlines = TimerHeap()
-    private var nextTimerID: TimerID = 1
+    private var armedCount = 0
+    private var nextSequence: UInt64 = 1
     private var stopping = false
 
     private let inbox = Mutex<[@Sendable () -> Void]>([])
@@ -52,19 +53,34 @@ public final class EventLoop: @unchecked Sendable {
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
     }
 
-    /// Runs `action` at `deadline` (MonotonicClock nanoseconds). Loop thread only.
-    @discardableResult
-    public func schedule(at deadline: Int64, _ action: @escaping () -> Void) -> TimerID {
-        let id = nextTimerID
-        nextTimerID += 1
-        timers[id] = (deadline, action)
-        deadlines.push(deadline: deadline, id: id)
-        return id
+    /// A timer that runs `action` each time it is armed and its deadline comes:
+    /// made once and re-armed, so a periodic timer allocates nothing. Loop thread only.
+    public func makeTimer(_ action: @escaping () -> Void) -> LoopTimer {
+        LoopTimer(action: action)
     }
 
-    public func cancel(_ id: TimerID) {
-        timers[id] = nil
-        if timers.isEmpty { deadlines.removeAll() }
+    /// Arms `timer` for `deadline` (MonotonicClock nanoseconds), replacing the deadline it had. Loop thread only.
+    public func arm(_ timer: LoopTimer, at deadline: Int64) {
+        if timer.sequence == 0 { armedCount += 1 }
+        timer.sequence = nextSequence
+        nextSequence += 1
+        deadlines.push(TimerHeap.Entry(deadline: deadline, sequence: timer.sequence, timer: timer))
+    }
+
+    /// Runs `action` once at `deadline` (MonotonicClock nanoseconds). Loop thread only.
+    @discardableResult
+    public func schedule(at deadline: Int64, _ action: @escaping () -> Void) -> LoopTimer {
+        let timer = makeTimer(action)
+        arm(timer, at: deadline)
+        return timer
+    }
+
+    /// Disarms `timer`; it may be armed again. Loop thread only.
+    public func cancel(_ timer: LoopTimer) {
+        guard timer.sequence != 0 else { return }
+        timer.sequence = 0
+        armedCount -= 1
+        if armedCount == 0 { deadlines.removeAll() }
     }
 
     /// Queues work from any thread; it runs on the loop thread.
@@ -79,20 +95,28 @@ public final class EventLoop: @unchecked Sendable {
         execute { [unowned self] in self.stopping = true }
     }
 
-    /// The earliest live deadline, dropping cancelled entries from the top of the heap.
-    private func earliestDeadline() -> (deadline: Int64, id: TimerID)? {
+    /// The earliest armed deadline, dropping stale entries from the top of the heap.
+    private func earliestDeadline() -> Int64? {
         while let top = deadlines.top {
-            if let timer = timers[top.id], timer.deadline == top.deadline { return top }
+            if top.timer.sequence == top.sequence { return top.deadline }
             deadlines.pop()
         }
         return nil
     }
 
+    /// When the due timers of this loop turn were collected (MonotonicClock nanoseconds):
+    /// a timer's action reads its lateness here instead of the clock.
+    public private(set) var timersDueAt: Int64 = 0
+
     private func runDueTimers() {
-        while let (deadline, id) = earliestDeadline(), deadline <= MonotonicClock.nanoseconds() {
+        let now = MonotonicClock.nanoseconds()
+        timersDueAt = now
+        // Timers armed by these actions for `now` or earlier run on the next turn (timeout 0).
+        while let deadline = earliestDeadline(), deadline <= now {
+            let timer = deadlines.top!.timer
             deadlines.pop()
-            let action = timers.removeValue(forKey: id)!.action
-            action()
+            cancel(timer)
+            timer.action()
         }
     }
 
@@ -112,11 +136,11 @@ public final class EventLoop: @unchecked Sendable {
         _ = halo_set_timer_slack(1_000)
         var events = [epoll_event](repeating: epoll_event(), count: 32)
         while !stopping {
-            let timeout = earliestDeadline().map { max($0.deadline - MonotonicClock.nanoseconds(), 0) } ?? -1
+            let timeout = earliestDeadline().map { max($0 - MonotonicClock.nanoseconds(), 0) } ?? -1
             let count = halo_epoll_wait_ns(epollFD, &events, Int32(events.count), timeout)
             if count > 0 {
-                for event in events.prefix(Int(count)) {
-                    let fd = event.data.fd
+                for index in 0..<Int(count) {
+                    let fd = events[index].data.fd
                     if fd == wakeFD {
                         drainInbox()
                     } else {
@@ -131,17 +155,39 @@ public final class EventLoop: @unchecked Sendable {
     }
 }
 
-/// A binary min-heap of (deadline, timer id): the next timer in O(1), insertion
-/// and removal in O(log n), without allocating once it has grown.
-struct TimerHeap {
-    private var entries: [(deadline: Int64, id: EventLoop.TimerID)] = []
+/// A timer of an `EventLoop`: armed at most once at a time. Hashable by identity.
+public final class LoopTimer: Hashable {
+    fileprivate let action: () -> Void
+    /// The loop's sequence number of the arming in force; 0 while disarmed.
+    fileprivate var sequence: UInt64 = 0
 
-    var top: (deadline: Int64, id: EventLoop.TimerID)? { entries.first }
+    fileprivate init(action: @escaping () -> Void) {
+        self.action = action
+    }
+
+    public var isArmed: Bool { sequence != 0 }
+
+    public static func == (lhs: LoopTimer, rhs: LoopTimer) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// A binary min-heap of armed timers by (deadline, arming sequence): the next
+/// timer in O(1), insertion and removal in O(log n), without allocating once it has grown.
+struct TimerHeap {
+    struct Entry {
+        var deadline: Int64
+        var sequence: UInt64
+        var timer: LoopTimer
+    }
+
+    private var entries: [Entry] = []
+
+    var top: Entry? { entries.first }
 
     mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
 
-    mutating func push(deadline: Int64, id: EventLoop.TimerID) {
-        entries.append((deadline, id))
+    mutating func push(_ entry: Entry) {
+        entries.append(entry)
         var child = entries.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -167,8 +213,8 @@ struct TimerHeap {
         }
     }
 
-    /// Earlier deadline first; equal deadlines in scheduling order (ids increase).
-    private static func precedes(_ a: (deadline: Int64, id: EventLoop.TimerID), _ b: (deadline: Int64, id: EventLoop.TimerID)) -> Bool {
-        a.deadline != b.deadline ? a.deadline < b.deadline : a.id < b.id
+    /// Earlier deadline first; equal deadlines in arming order (sequences increase).
+    private static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence
     }
 }

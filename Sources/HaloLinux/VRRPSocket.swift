@@ -84,10 +84,15 @@ public final class VRRPSocket: @unchecked Sendable {
     public func send(_ bytes: [UInt8], to destination: IPAddress) throws {
         let sent: Int
         switch destination {
+        // Network-order bytes from the stack: `address.bytes` would allocate an array per advert.
         case .v4(let address):
-            sent = halo_send_ipv4(fileDescriptor, bytes, bytes.count, address.bytes)
+            sent = withUnsafeBytes(of: address.value.bigEndian) { raw in
+                halo_send_ipv4(fileDescriptor, bytes, bytes.count, raw.bindMemory(to: UInt8.self).baseAddress)
+            }
         case .v6(let address):
-            sent = halo_send_ipv6(fileDescriptor, bytes, bytes.count, address.bytes, UInt32(interface.index))
+            sent = withUnsafeBytes(of: (address.high.bigEndian, address.low.bigEndian)) { raw in
+                halo_send_ipv6(fileDescriptor, bytes, bytes.count, raw.bindMemory(to: UInt8.self).baseAddress, UInt32(interface.index))
+            }
         }
         try check("send VRRP to \(destination) on \(interface.name)", sent)
     }

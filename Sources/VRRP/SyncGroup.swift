@@ -27,17 +27,26 @@ public struct SyncGroup: Sendable {
     /// An event for one member (an advert on its VRID, one of its timers, its trackers).
     public mutating func handle(_ event: RouterEvent, member: Int, at now: VRRPInstant) -> [MemberAction] {
         var actions: [MemberAction] = []
+        handle(event, member: member, at: now, into: &actions)
+        return actions
+    }
+
+    /// Appends the event's actions to `actions` (a buffer the data plane reuses).
+    public mutating func handle(_ event: RouterEvent, member: Int, at now: VRRPInstant, into actions: inout [MemberAction]) {
         deliver(event, to: member, at: now, &actions)
         settle(at: now, &actions)
-        return actions
     }
 
     /// An event for every member: startup, shutdown, give-up, rejoin.
     public mutating func handleForAll(_ event: RouterEvent, at now: VRRPInstant) -> [MemberAction] {
         var actions: [MemberAction] = []
+        handleForAll(event, at: now, into: &actions)
+        return actions
+    }
+
+    public mutating func handleForAll(_ event: RouterEvent, at now: VRRPInstant, into actions: inout [MemberAction]) {
         for member in members.indices { deliver(event, to: member, at: now, &actions) }
         settle(at: now, &actions)
-        return actions
     }
 
     private mutating func deliver(_ event: RouterEvent, to member: Int, at now: VRRPInstant, _ actions: inout [MemberAction]) {

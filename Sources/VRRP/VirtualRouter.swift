@@ -49,6 +49,13 @@ public struct VirtualRouter: Sendable {
 
     public mutating func handle(_ event: RouterEvent, at now: VRRPInstant) -> [RouterAction] {
         var actions: [RouterAction] = []
+        handle(event, at: now, into: &actions)
+        return actions
+    }
+
+    /// Appends the event's actions to `actions`: the data plane reuses one buffer,
+    /// so a steady master's advert allocates nothing.
+    public mutating func handle(_ event: RouterEvent, at now: VRRPInstant, into actions: inout [RouterAction]) {
         switch event {
         case .startup: start(at: now, &actions)
         case .shutdown: shutDown(at: now, &actions)
@@ -67,7 +74,6 @@ public struct VirtualRouter: Sendable {
         case .rejoin: rejoin(at: now, &actions)
         case .syncGroup(let command): obey(command, at: now, &actions)
         }
-        return actions
     }
 
     // MARK: - Startup, shutdown, give-up

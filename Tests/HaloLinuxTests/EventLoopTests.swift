@@ -31,6 +31,53 @@ import Foundation
         #expect(order.value == [1, 2, 3])
     }
 
+    @Test func reArmingATimerReplacesItsDeadline() throws {
+        let fired = Box<[String]>([])
+        _ = try runLoop { loop in
+            let now = MonotonicClock.nanoseconds()
+            let timer = loop.makeTimer { fired.value.append("timer") }
+            loop.arm(timer, at: now + 5_000_000)
+            loop.arm(timer, at: now + 20_000_000)  // replaces the 5 ms deadline
+            loop.schedule(at: now + 10_000_000) { fired.value.append("10 ms") }
+            loop.schedule(at: now + 30_000_000) { fired.value.append("30 ms"); loop.stop() }
+        }
+        #expect(fired.value == ["10 ms", "timer", "30 ms"])
+    }
+
+    @Test func aCancelledTimerCanBeArmedAgainAndRearmItselfFromItsAction() throws {
+        let firings = Box(0)
+        _ = try runLoop { loop in
+            let now = MonotonicClock.nanoseconds()
+            let periodic = Box<LoopTimer?>(nil)
+            periodic.value = loop.makeTimer {
+                firings.value += 1
+                #expect(!periodic.value!.isArmed, "a timer is disarmed while its action runs")
+                if firings.value < 5 {
+                    loop.arm(periodic.value!, at: MonotonicClock.nanoseconds() + 2_000_000)
+                } else {
+                    loop.stop()
+                }
+            }
+            loop.arm(periodic.value!, at: now + 1_000_000)
+            #expect(periodic.value!.isArmed)
+            loop.cancel(periodic.value!)
+            #expect(!periodic.value!.isArmed)
+            loop.cancel(periodic.value!)  // twice is harmless
+            loop.arm(periodic.value!, at: now + 3_000_000)
+        }
+        #expect(firings.value == 5)
+    }
+
+    @Test func equalDeadlinesFireInArmingOrder() throws {
+        let order = Box<[Int]>([])
+        _ = try runLoop { loop in
+            let deadline = MonotonicClock.nanoseconds() + 5_000_000
+            for n in 1...5 { loop.schedule(at: deadline) { order.value.append(n) } }
+            loop.schedule(at: deadline + 1) { loop.stop() }
+        }
+        #expect(order.value == [1, 2, 3, 4, 5])
+    }
+
     @Test func firesAPastDeadlineImmediately() throws {
         let fired = Box(false)
         _ = try runLoop { loop in
