@@ -13,8 +13,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Trials per failover scenario and implementation.")
     var trials = 10
 
-    @Option(help: "Seconds of idle measurement per advert interval (RSS, CPU).")
+    @Option(help: "Seconds of idle measurement per advert interval and trial (RSS, CPU).")
     var idleSeconds = 30
+
+    @Option(help: "Idle trials per advert interval and implementation, alternating between the two.")
+    var idleTrials = 3
 
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
@@ -79,30 +82,40 @@ struct Bench: ParsableCommand {
     }
 
     private func measureIdle(_ report: inout Report) throws {
-        report.section("Master node, idle for \(idleSeconds) s: RSS / PSS of all the daemon's processes, CPU %")
+        report.section("Master node, idle for \(idleSeconds) s × \(idleTrials) trials (Halo and keepalived alternating): RSS / PSS of all the daemon's processes (median), CPU % (min / median / max, scheduler run time)")
         for (version, interval) in [(2, "1"), (3, "0.1"), (3, "0.01")] {
-            var row = ["v\(version) \(interval) s"]
+            var samples: [PairScenario.Implementation: [(rssKB: Int, pssKB: Int, cpu: Double, processes: Int)]] = [:]
             var lateness = ""
-            for implementation in PairScenario.Implementation.allCases {
-                let pair = try PairScenario(implementation, version: version, interval: interval)
-                defer { pair.tearDown() }
-                let pids = ProcessStats.tree(of: pair.master.pid)
-                let ticks0 = ProcessStats.cpuTicks(of: pids), wall0 = PingProbe.now()
-                sleep(UInt32(idleSeconds))
-                let ticks1 = ProcessStats.cpuTicks(of: pids), wall1 = PingProbe.now()
-                let memory = ProcessStats.memory(of: pids)
-                let cpu = Double(ticks1 - ticks0) / Double(ProcessStats.ticksPerSecond) / (Double(wall1 - wall0) / 1e9) * 100
-                row.append(String(format: "%.1f MB / %.1f MB, %.3f %% (%d processes)",
-                                  Double(memory.rssKB) / 1024, Double(memory.pssKB) / 1024, cpu, pids.count))
-                if implementation == .halo {
-                    pair.master.signal(SIGTERM)
-                    _ = pair.master.waitForExit(seconds: 5)
-                    lateness = pair.master.log.components(separatedBy: "advert send lateness ").dropFirst().first?
-                        .split(separator: "\n").first.map(String.init) ?? "not reported"
+            for _ in 0..<idleTrials {
+                for implementation in PairScenario.Implementation.allCases {
+                    let pair = try PairScenario(implementation, version: version, interval: interval)
+                    defer { pair.tearDown() }
+                    let pids = ProcessStats.tree(of: pair.master.pid)
+                    let cpu0 = ProcessStats.cpuNanoseconds(of: pids), wall0 = PingProbe.now()
+                    sleep(UInt32(idleSeconds))
+                    let cpu1 = ProcessStats.cpuNanoseconds(of: pids), wall1 = PingProbe.now()
+                    let memory = ProcessStats.memory(of: pids)
+                    let cpu = Double(cpu1 - cpu0) / Double(wall1 - wall0) * 100
+                    samples[implementation, default: []].append((memory.rssKB, memory.pssKB, cpu, pids.count))
+                    if implementation == .halo {
+                        pair.master.signal(SIGTERM)
+                        _ = pair.master.waitForExit(seconds: 5)
+                        lateness = pair.master.log.components(separatedBy: "advert send lateness ").dropFirst().first?
+                            .split(separator: "\n").first.map(String.init) ?? "not reported"
+                    }
                 }
             }
+            var row = ["v\(version) \(interval) s"]
+            for implementation in PairScenario.Implementation.allCases {
+                let runs = samples[implementation] ?? []
+                let median = { (values: [Int]) in values.sorted()[values.count / 2] }
+                let cpus = runs.map(\.cpu).sorted()
+                row.append(String(format: "%.1f MB / %.1f MB, %.3f / %.3f / %.3f %% (%d processes)",
+                                  Double(median(runs.map(\.rssKB))) / 1024, Double(median(runs.map(\.pssKB))) / 1024,
+                                  cpus.first!, cpus[cpus.count / 2], cpus.last!, runs.last!.processes))
+            }
             report.row(row)
-            report.line("    Halo advert send lateness at \(interval) s: \(lateness)")
+            report.line("    Halo advert send lateness at \(interval) s (last trial): \(lateness)")
         }
     }
 
