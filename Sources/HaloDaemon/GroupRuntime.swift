@@ -4,15 +4,19 @@ import VRRP
 /// A router group (one instance, or a sync group's members) and the runtimes
 /// that carry out its actions.
 final class GroupRuntime {
-    let name: String
-    var group: RouterGroup
-    var members: [InstanceRuntime] = []
+    // What every event touches first (see InstanceRuntime: cache lines are the cost).
     unowned let engine: Engine
-    /// A `vrrp_sync_group` (notified as GROUP), not a standalone instance.
-    var syncGroupNotify: NotifySpec?
-    private var notifiedGroupState: String?
+    var members: [InstanceRuntime] = []
     /// The resource_group following this router group, if any (it owns the VIPs).
     var resources: ResourceGroupRuntime?
+    /// A `vrrp_sync_group` (notified as GROUP), not a standalone instance.
+    var syncGroupNotify: NotifySpec?
+    /// One action buffer reused event after event. Performing an action can feed
+    /// this group another event; that nested call finds no spare and makes its own.
+    private var spareActions = GroupActions()
+    var group: RouterGroup
+    let name: String
+    private var notifiedGroupState: String?
 
     init(name: String, group: RouterGroup, engine: Engine, syncGroupNotify: NotifySpec? = nil) {
         self.name = name
@@ -23,13 +27,14 @@ final class GroupRuntime {
 
     private var now: VRRPInstant { VRRPInstant(nanoseconds: MonotonicClock.nanoseconds()) }
 
-    func handle(_ event: RouterEvent, member: Int) {
+    /// `instant`: when the event happened, if the caller already read the clock (a timer's firing).
+    func handle(_ event: RouterEvent, member: Int, at instant: VRRPInstant? = nil) {
         if case .advertReceived(let advert, let source) = event {
             members[member].lastAdvertHeard = (source, advert.priority, MonotonicClock.nanoseconds())
             engine.operatorControl?.advertHeard(self, priority: advert.priority)
         }
         var actions = takeActionBuffer()
-        group.handle(event, member: member, at: now, into: &actions)
+        group.handle(event, member: member, at: instant ?? now, into: &actions)
         perform(actions)
         spareActions = actions
     }
@@ -41,10 +46,6 @@ final class GroupRuntime {
         spareActions = actions
     }
 
-    /// One action buffer reused event after event. Performing an action can feed
-    /// this group another event; that nested call finds no spare and makes its own.
-    private var spareActions = GroupActions()
-
     private func takeActionBuffer() -> GroupActions {
         var actions = spareActions
         spareActions = GroupActions()
@@ -53,7 +54,14 @@ final class GroupRuntime {
     }
 
     private func perform(_ actions: GroupActions) {
-        actions.forEach { member, action in members[member].perform(action) }
+        var changedState = false
+        actions.forEach { member, action in
+            if case .stateChanged = action { changedState = true }
+            members[member].perform(action)
+        }
+        // A group settles, stops or finishes retiring only by a state change (its resources
+        // report their own stop); a steady master's adverts need not look at the engine.
+        guard changedState else { return }
         notifyGroupIfSettled()
         engine.groupActionsPerformed()
     }

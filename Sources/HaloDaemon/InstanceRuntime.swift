@@ -6,27 +6,33 @@ import VRRP
 /// One running VRRP instance: the kernel resources it uses and what it has
 /// done, driven by its router group. Lives on the engine's loop thread.
 final class InstanceRuntime {
-    private(set) var spec: InstanceSpec
-    let interface: Interface
-    let primaryAddress: IPAddress
-    private(set) var virtualAddresses: VirtualAddresses
-    let socket: VRRPSocket
-    let frames: FrameSocket
+    // The fields a steady master's advert reads and writes come first, side by side:
+    // after 10 ms asleep an advert pays for each cache line it touches far more
+    // than for its instructions.
+    /// Strong, though the group owns its members: groups live as long as the engine
+    /// (retired ones are kept), and reaching an `unowned` one checks its count every time.
+    let group: GroupRuntime
+    let loop: EventLoop
     let memberIndex: Int
-    unowned let group: GroupRuntime
-
+    let socket: VRRPSocket
+    let primaryAddress: IPAddress
     private(set) var state: RouterState = .initialize
-    private(set) var holdsAddresses = false
-    private(set) var lastTransition: (from: RouterState, to: RouterState, reason: RouterStateChangeReason, at: Int64)?
+    private var ipIdentification: UInt16 = 0
+    private var advertDeadline: Int64 = 0
     /// The router's timers, by `RouterTimer.rawValue`: made once, re-armed for each deadline.
     private var timers: [LoopTimer] = []
-    private var advertDeadline: Int64 = 0
-    private var announcementTimers: Set<LoopTimer> = []
-    private var ipIdentification: UInt16 = 0
     /// Where adverts go, each with the last packet sent there: while the advert stays the same
     /// (it does, interval after interval, for a steady master), it is re-stamped, not encoded again.
     private var destinations: [AdvertDestination]
     var statistics = InstanceStatistics()
+
+    private(set) var spec: InstanceSpec
+    let interface: Interface
+    private(set) var virtualAddresses: VirtualAddresses
+    let frames: FrameSocket
+    private(set) var holdsAddresses = false
+    private(set) var lastTransition: (from: RouterState, to: RouterState, reason: RouterStateChangeReason, at: Int64)?
+    private var announcementTimers: Set<LoopTimer> = []
     /// Links (tracked or own) currently without carrier.
     var linksDown: Set<String> = []
 
@@ -49,7 +55,6 @@ final class InstanceRuntime {
 
     var router: VirtualRouter { group.group.router(memberIndex) }
     var logger: Logger { group.engine.logger }
-    let loop: EventLoop
 
     // MARK: - Actions
 
@@ -86,11 +91,13 @@ final class InstanceRuntime {
         }
     }
 
+    /// Runs from the loop's timer pass, which read the clock once for all due timers.
     private func timerFired(_ timer: RouterTimer) {
+        let now = loop.timersDueAt
         if timer == .advert, state == .master {
-            statistics.advertLateness.record(loop.timersDueAt - advertDeadline)
+            statistics.advertLateness.record(now - advertDeadline)
         }
-        group.handle(.timerFired(timer), member: memberIndex)
+        group.handle(.timerFired(timer), member: memberIndex, at: VRRPInstant(nanoseconds: now))
     }
 
     private func send(_ advertisement: Advertisement) {
@@ -293,6 +300,8 @@ private struct AdvertDestination {
 
 struct InstanceStatistics: Sendable {
     var advertsSent = 0
+    /// How late the advert timer fired, as master (beside `advertsSent`: both change every advert).
+    var advertLateness = LatencyHistogram()
     var priorityZeroSent = 0
     var advertsReceived = 0
     /// keepalived's stats: entries into MASTER, exits from it (a hand-off counts once it ends), priority-0 adverts heard.
@@ -304,6 +313,4 @@ struct InstanceStatistics: Sendable {
     var transitions = 0
     var addressesRestored = 0
     var warnings: [ReceiveWarning.Kind: Int] = [:]
-    /// How late the advert timer fired, as master.
-    var advertLateness = LatencyHistogram()
 }

@@ -1,30 +1,42 @@
-/// Timer lateness in log-spaced buckets (1 µs to ~1 s): constant memory however
-/// long the daemon runs, percentiles good to a bucket's width (≈ 19 %).
+/// Timer lateness in log-spaced buckets (1 µs to ~1.8 s): constant memory however
+/// long the daemon runs, percentiles good to a bucket's width (2^¼, ≈ 19 %).
 struct LatencyHistogram: Sendable {
-    /// Bucket i holds values below 1 µs × 1.19^i; the last bucket catches the rest.
-    private static let bucketCount = 80
-    private static let bounds: [Int64] = (0..<bucketCount).map { Int64(1_000 * pow119($0)) }
+    /// Bucket 0 holds values below 1 µs, bucket i below 1 µs × 2^(i/4); the last bucket catches the rest.
+    private static let bucketCount = 84
+    /// 2^¼, 2^½, 2^¾: where a doubling splits into its four buckets.
+    private static let quarterSteps: (Double, Double, Double) = (1.189_207_115_002_721, 1.414_213_562_373_095, 1.681_792_830_507_429)
     private var counts = [Int](repeating: 0, count: bucketCount + 1)
     private(set) var count = 0
     private(set) var maximum: Int64 = 0
 
+    /// Runs at every advert: the bucket comes from the value's binary exponent and
+    /// significand, with no table to read (a cold table costs more than the arithmetic).
     mutating func record(_ nanoseconds: Int64) {
         let value = max(nanoseconds, 0)
-        // The first bound above the value (bucketCount when none), by bisection.
-        var low = 0, high = Self.bucketCount
-        while low < high {
-            let middle = (low + high) / 2
-            if value < Self.bounds[middle] { high = middle } else { low = middle + 1 }
+        var index = 0
+        if value >= 1_000 {
+            let microseconds = Double(value) / 1_000
+            let significand = microseconds.significand
+            let steps = Self.quarterSteps
+            let quarter = (significand >= steps.0 ? 1 : 0) + (significand >= steps.1 ? 1 : 0) + (significand >= steps.2 ? 1 : 0)
+            index = min(1 + 4 * Int(microseconds.exponent) + quarter, Self.bucketCount)
         }
-        let index = low
         counts[index] += 1
         count += 1
         maximum = max(maximum, value)
     }
 
+    /// Exclusive upper bound of bucket `index` (< bucketCount), in whole nanoseconds:
+    /// 1000 × 2^(index/4) rounded up, so an integer is below it exactly when `record` puts it lower.
+    private static func bound(_ index: Int) -> Int64 {
+        let steps = quarterSteps
+        let significand = [1.0, steps.0, steps.1, steps.2][index % 4]
+        return Int64((1_000 * Double(sign: .plus, exponent: index / 4, significand: significand)).rounded(.up))
+    }
+
     /// Every bucket with its exclusive upper bound (nil: the open last one), for the metrics endpoint.
     var buckets: [(upperBound: Int64?, count: Int)] {
-        counts.indices.map { ($0 < Self.bucketCount ? Self.bounds[$0] : nil, counts[$0]) }
+        counts.indices.map { ($0 < Self.bucketCount ? Self.bound($0) : nil, counts[$0]) }
     }
 
     /// Upper bound of the bucket holding the given quantile (0...1), in nanoseconds.
@@ -34,7 +46,7 @@ struct LatencyHistogram: Sendable {
         var seen = 0
         for (index, n) in counts.enumerated() {
             seen += n
-            if seen >= max(target, 1) { return index < Self.bucketCount ? min(Self.bounds[index], maximum) : maximum }
+            if seen >= max(target, 1) { return index < Self.bucketCount ? min(Self.bound(index), maximum) : maximum }
         }
         return maximum
     }
@@ -45,9 +57,5 @@ struct LatencyHistogram: Sendable {
             return "\(tenths / 1_000).\(String(tenths % 1_000 + 1_000).dropFirst()) ms"
         }
         return "p50 \(ms(quantile(0.5))), p99 \(ms(quantile(0.99))), max \(ms(maximum)) over \(count) adverts"
-    }
-
-    private static func pow119(_ exponent: Int) -> Double {
-        (0..<exponent).reduce(1.0) { value, _ in value * 1.19 }
     }
 }

@@ -7,11 +7,14 @@ import VRRP
 /// mutates the router where it is stored, while an enum payload would be copied
 /// out and written back on every advert.
 struct RouterGroup: Sendable {
+    /// Whether `single` is the one set (a Bool, not `single != nil`, which reads the whole router).
+    private let isSingle: Bool
     private var single: VirtualRouter?
     private var sync: SyncGroup?
 
     init(members: [RouterConfiguration]) {
-        if members.count == 1 {
+        isSingle = members.count == 1
+        if isSingle {
             single = VirtualRouter(configuration: members[0])
         } else {
             sync = SyncGroup(members: members)
@@ -19,7 +22,7 @@ struct RouterGroup: Sendable {
     }
 
     mutating func handle(_ event: RouterEvent, member: Int, at now: VRRPInstant, into actions: inout GroupActions) {
-        if single != nil {
+        if isSingle {
             single!.handle(event, at: now, into: &actions.ofSingle)
         } else {
             sync!.handle(event, member: member, at: now, into: &actions.ofMembers)
@@ -27,7 +30,7 @@ struct RouterGroup: Sendable {
     }
 
     mutating func handleForAll(_ event: RouterEvent, at now: VRRPInstant, into actions: inout GroupActions) {
-        if single != nil {
+        if isSingle {
             single!.handle(event, at: now, into: &actions.ofSingle)
         } else {
             sync!.handleForAll(event, at: now, into: &actions.ofMembers)
@@ -36,7 +39,7 @@ struct RouterGroup: Sendable {
 
     /// Reload: a member's router runs on with new settings (same state and timers).
     mutating func reconfigure(member: Int, _ configuration: RouterConfiguration) {
-        if single != nil {
+        if isSingle {
             single!.reconfigure(configuration)
         } else {
             sync!.reconfigure(member: member, configuration)
@@ -60,10 +63,12 @@ struct GroupActions {
 
     var isEmpty: Bool { ofSingle.isEmpty && ofMembers.isEmpty }
 
+    /// Keeps the capacity. One element at a time: an event leaves two or three, and
+    /// `removeAll(keepingCapacity:)` goes through the generic range replacement (and
+    /// allocates when the array was already empty).
     mutating func removeAll() {
-        // Only when not empty: emptying an empty array with keepingCapacity allocates.
-        if !ofSingle.isEmpty { ofSingle.removeAll(keepingCapacity: true) }
-        if !ofMembers.isEmpty { ofMembers.removeAll(keepingCapacity: true) }
+        while !ofSingle.isEmpty { ofSingle.removeLast() }
+        while !ofMembers.isEmpty { ofMembers.removeLast() }
     }
 
     /// In order: (member index, action).

@@ -80,7 +80,7 @@ public final class EventLoop: @unchecked Sendable {
         guard timer.sequence != 0 else { return }
         timer.sequence = 0
         armedCount -= 1
-        if armedCount == 0 { deadlines.removeAll() }
+        if armedCount == 0 && !deadlines.isEmpty { deadlines.removeAll() }
     }
 
     /// Queues work from any thread; it runs on the loop thread.
@@ -95,10 +95,10 @@ public final class EventLoop: @unchecked Sendable {
         execute { [unowned self] in self.stopping = true }
     }
 
-    /// The earliest armed deadline, dropping stale entries from the top of the heap.
-    private func earliestDeadline() -> Int64? {
+    /// The earliest armed timer's entry, dropping stale entries from the top of the heap.
+    private func earliestEntry() -> TimerHeap.Entry? {
         while let top = deadlines.top {
-            if top.timer.sequence == top.sequence { return top.deadline }
+            if top.timer.sequence == top.sequence { return top }
             deadlines.pop()
         }
         return nil
@@ -112,11 +112,10 @@ public final class EventLoop: @unchecked Sendable {
         let now = MonotonicClock.nanoseconds()
         timersDueAt = now
         // Timers armed by these actions for `now` or earlier run on the next turn (timeout 0).
-        while let deadline = earliestDeadline(), deadline <= now {
-            let timer = deadlines.top!.timer
+        while let entry = earliestEntry(), entry.deadline <= now {
             deadlines.pop()
-            cancel(timer)
-            timer.action()
+            cancel(entry.timer)
+            entry.timer.action()
         }
     }
 
@@ -136,7 +135,7 @@ public final class EventLoop: @unchecked Sendable {
         _ = halo_set_timer_slack(1_000)
         var events = [epoll_event](repeating: epoll_event(), count: 32)
         while !stopping {
-            let timeout = earliestDeadline().map { max($0 - MonotonicClock.nanoseconds(), 0) } ?? -1
+            let timeout = earliestEntry().map { max($0.deadline - MonotonicClock.nanoseconds(), 0) } ?? -1
             let count = halo_epoll_wait_ns(epollFD, &events, Int32(events.count), timeout)
             if count > 0 {
                 for index in 0..<Int(count) {
@@ -183,6 +182,7 @@ struct TimerHeap {
     private var entries: [Entry] = []
 
     var top: Entry? { entries.first }
+    var isEmpty: Bool { entries.isEmpty }
 
     mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
 

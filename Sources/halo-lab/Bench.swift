@@ -165,6 +165,8 @@ struct Bench: ParsableCommand {
 
 /// Prints as it goes (a long run shows progress) and keeps a Markdown copy.
 struct Report {
+    /// Wide enough for the idle rows (memory, three CPU figures, process count); longer cells are not cut.
+    static let cellWidth = 60
     private(set) var markdown = ""
     private var inTable = false
 
@@ -177,7 +179,7 @@ struct Report {
 
     mutating func section(_ title: String) {
         print("\n== \(title)")
-        print(String(repeating: " ", count: 28) + "Halo".padding(toLength: 44, withPad: " ", startingAt: 0) + "keepalived")
+        print(String(repeating: " ", count: 28) + "Halo".padding(toLength: Self.cellWidth, withPad: " ", startingAt: 0) + "keepalived")
         fflush(nil)
         markdown += "\n**\(title)**\n\n| scenario | Halo | keepalived |\n|---|---|---|\n"
         inTable = true
@@ -185,7 +187,7 @@ struct Report {
 
     mutating func row(_ cells: [String]) {
         print(cells[0].padding(toLength: 28, withPad: " ", startingAt: 0)
-              + cells.dropFirst().map { $0.padding(toLength: 44, withPad: " ", startingAt: 0) }.joined())
+              + cells.dropFirst().map { $0.padding(toLength: max(Self.cellWidth, $0.count + 2), withPad: " ", startingAt: 0) }.joined())
         fflush(nil)
         markdown += "| " + cells.joined(separator: " | ") + " |\n"
     }
