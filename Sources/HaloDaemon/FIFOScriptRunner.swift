@@ -28,7 +28,7 @@ final class FIFOScriptRunner {
     private let credentials: ProcessCredentials?
     private let logger: Logger
     private var backoff = RestartBackoff()
-    private var restartTimer: EventLoop.TimerID?
+    private var restartTimer: LoopTimer?
     private var stopped = false
     private(set) var starts = 0
 

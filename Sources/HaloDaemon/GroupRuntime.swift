@@ -11,8 +11,7 @@ final class GroupRuntime {
     var resources: ResourceGroupRuntime?
     /// A `vrrp_sync_group` (notified as GROUP), not a standalone instance.
     var syncGroupNotify: NotifySpec?
-    /// One action buffer reused event after event. Performing an action can feed
-    /// this group another event; that nested call finds no spare and makes its own.
+    /// One action buffer reused event after event (see `performActions`).
     private var spareActions = GroupActions()
     var group: RouterGroup
     let name: String
@@ -33,24 +32,24 @@ final class GroupRuntime {
             members[member].lastAdvertHeard = (source, advert.priority, MonotonicClock.nanoseconds())
             engine.operatorControl?.advertHeard(self, priority: advert.priority)
         }
-        var actions = takeActionBuffer()
-        group.handle(event, member: member, at: instant ?? now, into: &actions)
-        perform(actions)
-        spareActions = actions
+        let now = instant ?? now
+        performActions { group.handle(event, member: member, at: now, into: &$0) }
     }
 
     func handleForAll(_ event: RouterEvent) {
-        var actions = takeActionBuffer()
-        group.handleForAll(event, at: now, into: &actions)
-        perform(actions)
-        spareActions = actions
+        let now = now
+        performActions { group.handleForAll(event, at: now, into: &$0) }
     }
 
-    private func takeActionBuffer() -> GroupActions {
+    /// Lets `produce` fill the spare action buffer, performs what it holds, and keeps
+    /// the buffer for the next event (a nested event finds no spare and uses its own).
+    private func performActions(_ produce: (inout GroupActions) -> Void) {
         var actions = spareActions
         spareActions = GroupActions()
         actions.removeAll()
-        return actions
+        produce(&actions)
+        perform(actions)
+        spareActions = actions
     }
 
     private func perform(_ actions: GroupActions) {

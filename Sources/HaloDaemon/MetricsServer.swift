@@ -21,7 +21,7 @@ final class MetricsServer {
     private final class Client {
         let connection: TCPConnection
         var received: [UInt8] = []
-        var timer: EventLoop.TimerID?
+        var timer: LoopTimer?
         init(_ connection: TCPConnection) { self.connection = connection }
     }
 

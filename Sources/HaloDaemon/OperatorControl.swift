@@ -10,7 +10,7 @@ final class OperatorControl {
     unowned let engine: Engine
     private(set) var isStandby = false
     /// Groups holding back after a failover, with the timer that rejoins them if the new master goes silent.
-    private var holds: [String: EventLoop.TimerID?] = [:]
+    private var holds: [String: LoopTimer?] = [:]
 
     init(engine: Engine) { self.engine = engine }
 

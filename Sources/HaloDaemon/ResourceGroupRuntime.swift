@@ -15,8 +15,8 @@ final class ResourceGroupRuntime: GroupDriverDelegate {
     /// A fault this group raised on its router group (counts as a tracker fault).
     private(set) var raisedFault = false
     private(set) var isStopped = true
-    private var settleTimer: EventLoop.TimerID?
-    private var cleanupTimer: EventLoop.TimerID?
+    private var settleTimer: LoopTimer?
+    private var cleanupTimer: LoopTimer?
 
     init(spec: ResourceGroupSpec, routers: GroupRuntime) {
         self.spec = spec

@@ -18,7 +18,7 @@ final class ScriptTracker {
     private let logger: Logger
     private var running: RunningProcess?
     private var nextDeadline: Int64 = 0
-    private var timer: EventLoop.TimerID?
+    private var timer: LoopTimer?
     private var startFailureLogged = false
     /// Called after the status changed (up, down), with a one-line cause.
     var onStatusChange: ((ScriptTracker, String) -> Void)?

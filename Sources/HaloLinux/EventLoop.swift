@@ -10,9 +10,6 @@ import Synchronization
 /// the state it touches needs no locks. An advert costs one wait and one send:
 /// no timerfd to re-arm and read (two of the four system calls per advert before).
 public final class EventLoop: @unchecked Sendable {
-    /// A scheduled or re-armable timer; `cancel` takes it back.
-    public typealias TimerID = LoopTimer
-
     private let epollFD: Int32
     private let wakeFD: Int32
     private var readHandlers: [Int32: () -> Void] = [:]

@@ -114,7 +114,7 @@ public final class RunningProcess {
     /// then, so its pid (the group id) cannot be reused by someone else.
     private var killPending = false
     private var leaderReaped = false
-    private var timeoutTimer: EventLoop.TimerID?
+    private var timeoutTimer: LoopTimer?
     private unowned let runner: ProcessRunner
     private var completion: ((ProcessOutcome) -> Void)?
     /// Runs when the timeout passes, before the group has died (a check can

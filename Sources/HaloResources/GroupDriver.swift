@@ -40,7 +40,7 @@ public final class GroupDriver {
     /// Told of every agent run as it finishes (resource index, action, result, run time if it ran): metrics.
     public var onAgentFinished: ((Int, AgentAction, AgentResult, Int64?) -> Void)?
     private let agents: AgentRunner
-    private var monitorTimers: [Int: EventLoop.TimerID] = [:]
+    private var monitorTimers: [Int: LoopTimer] = [:]
     /// Time the manager itself spent between one agent's exit and the next
     /// agent's start (the overhead the issue bounds at 5 ms a step).
     public private(set) var stepOverheadsNanoseconds: [Int64] = []
