@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Release builds of the modules an advert passes through put each function in its own
+// section, so the linker can lay the advert path out contiguously (hotPathOrder below).
+let functionSections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+// The advert path's functions in the order gold is to place them: a master wakes every
+// advert_int after its caches and TLB have gone cold, and each page it touches costs a
+// page walk (two-level under a hypervisor). Written by scripts/hot-path-order, checked by
+// scripts/check-hot-path-order.
+let hotPathOrder = "\(Context.packageDirectory)/linker/halod-hot-path.order"
+
 let package = Package(
     name: "Halo",
     products: [
@@ -18,27 +27,32 @@ let package = Package(
     ],
     targets: [
         // Pure value types shared by every layer: IP addresses and prefixes.
-        .target(name: "HaloNet"),
+        .target(name: "HaloNet", swiftSettings: functionSections),
         // The control socket's protocol: requests, replies, the status schema and its text screen (no I/O).
         .target(name: "HaloControl"),
         // Kernel access: libmnl, rtnetlink headers and the CMSG helpers Swift cannot import.
-        .target(name: "CHaloLinux", linkerSettings: [.linkedLibrary("mnl")]),
+        .target(
+            name: "CHaloLinux",
+            cSettings: [.unsafeFlags(["-ffunction-sections"], .when(configuration: .release))],
+            linkerSettings: [.linkedLibrary("mnl")]
+        ),
         // The thin imperative shell: event loop, netlink addresses and events, raw VRRP and frame sockets.
-        .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"]),
+        .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"], swiftSettings: functionSections),
         // Network-namespace lab for tests and benchmarks: a bridge "switch", hosts with eth0, fault injection.
         .target(name: "HaloLab", dependencies: ["CHaloLinux", "HaloLinux", "HaloNet"]),
         // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
         .target(
             name: "HaloDaemon",
             dependencies: ["HaloConfig", "HaloControl", "HaloResources", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]
+                           .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
+            swiftSettings: functionSections
         ),
         // Resource groups: agents (OCF, LSB, exec) run through the process runner, and the pure group planner.
         .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet", "VRRP"]),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.
-        .target(name: "VRRP", dependencies: ["HaloNet"]),
+        .target(name: "VRRP", dependencies: ["HaloNet"], swiftSettings: functionSections),
         // Deterministic simulated LAN (virtual clock, loss, delay, partitions) driving
         // the state machine; used by the tests and by the halo-sim soak command.
         .target(name: "VRRPSimulation", dependencies: ["VRRP", "HaloNet"]),
@@ -61,10 +75,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: functionSections,
             // Release (as packaged and benchmarked): a position-dependent executable needs no
             // start-up relocations (about 1 MB of .rela.dyn read and 0.4 MB of pages dirtied
-            // in every engine process), and exports no symbol table nobody looks up.
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]
+            // in every engine process), exports no symbol table nobody looks up, and has the
+            // advert path laid out together.
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic",
+                                           "-Xlinker", "--section-ordering-file=\(hotPathOrder)"], .when(configuration: .release))]
         ),
         // The operator's CLI: talks to halod's control socket.
         .executableTarget(
