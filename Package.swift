@@ -2,8 +2,13 @@
 import PackageDescription
 
 // Release builds of the modules an advert passes through put each function in its own
-// section, so the linker can lay the advert path out contiguously (hotPathOrder below).
-let functionSections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+// section, so the linker can lay the advert path out contiguously (hotPathOrder below),
+// and leave exclusivity to the compiler's static checks and to the debug builds the
+// tests run: the dynamic check reads the thread's access set on every access to a
+// class's stored property, one more page an idle master touches each advert.
+let functionSections: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-function-sections", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
 // The advert path's functions in the order gold is to place them: a master wakes every
 // advert_int after its caches and TLB have gone cold, and each page it touches costs a
 // page walk (two-level under a hypervisor). Written by scripts/hot-path-order, checked by

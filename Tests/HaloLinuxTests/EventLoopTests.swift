@@ -18,6 +18,16 @@ import Foundation
         return loop
     }
 
+    @Test func theLoopsClockIsTheMonotonicClock() throws {
+        let loop = try EventLoop()
+        for _ in 0..<1_000 {
+            let before = MonotonicClock.nanoseconds()
+            let reading = loop.nanoseconds()
+            let after = MonotonicClock.nanoseconds()
+            #expect(before <= reading && reading <= after)
+        }
+    }
+
     @Test func firesTimersInDeadlineOrderNotSchedulingOrder() throws {
         let order = Box<[Int]>([])
         _ = try runLoop { loop in

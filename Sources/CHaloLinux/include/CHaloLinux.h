@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <stdint.h>
+#include <time.h>
 
 /// What recvmsg reported about one received datagram.
 struct halo_received {
@@ -114,6 +115,12 @@ int halo_user_in_group(uid_t uid, gid_t gid, gid_t group);
 /// epoll_pwait2 (GNU): waits at most `timeout_ns` nanoseconds (negative: forever), so the
 /// event loop needs no timerfd to set and read around every advert.
 int halo_epoll_wait_ns(int epfd, struct epoll_event *events, int max_events, int64_t timeout_ns);
+
+typedef int (*halo_clock_function)(clockid_t, struct timespec *);
+/// The vDSO's clock_gettime, to be looked up once (glibc's if there is no vDSO). glibc's
+/// own clock_gettime first loads the vDSO's address from ld.so's data: a page nothing
+/// else on the advert path reads, and a page walk each time a woken loop touches it.
+halo_clock_function halo_vdso_clock_gettime(void);
 
 /// prctl(PR_SET_TIMERSLACK) for the calling thread (prctl is variadic: Swift cannot call it).
 int halo_set_timer_slack(unsigned long nanoseconds);
