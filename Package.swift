@@ -100,7 +100,7 @@ let package = Package(
         // The daemon's pure parts: tracker arithmetic and configuration mapping, no kernel.
         .testTarget(name: "HaloDaemonTests", dependencies: ["HaloDaemon", "HaloConfig", "HaloResources", "VRRP", "HaloNet"]),
         // Kernel-facing tests: run as root in network namespaces they create.
-        .testTarget(name: "HaloLinuxTests", dependencies: ["HaloLinux", "HaloNet", "HaloLab"]),
+        .testTarget(name: "HaloLinuxTests", dependencies: ["CHaloLinux", "HaloLinux", "HaloNet", "HaloLab"]),
         // halod pairs (and mixed halod/keepalived pairs) in the namespace lab; depends on halod so it is built.
         .testTarget(name: "LabTests", dependencies: ["halod", "halo-supervisor", "haloctl", "HaloControl", "HaloLab", "HaloLinux", "HaloNet", "VRRP"]),
         .testTarget(name: "HaloConfigTests", dependencies: ["HaloConfig"], resources: [.copy("Fixtures")]),

@@ -109,7 +109,7 @@ public final class EventLoop: @unchecked Sendable {
     public private(set) var timersDueAt: Int64 = 0
 
     /// MonotonicClock.nanoseconds(), read through the loop's own pointer to the vDSO.
-    func nanoseconds() -> Int64 {
+    public func nanoseconds() -> Int64 {
         var now = timespec()
         _ = readClock(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
@@ -140,6 +140,8 @@ public final class EventLoop: @unchecked Sendable {
     public func run() {
         // Wake-ups on time to the microsecond, not the default 50 µs slack.
         _ = halo_set_timer_slack(1_000)
+        // No CPU number written to this thread's rseq area after every wait (see halo_unregister_rseq).
+        _ = halo_unregister_rseq()
         var events = [epoll_event](repeating: epoll_event(), count: 32)
         while !stopping {
             let timeout = earliestEntry().map { max($0.deadline - nanoseconds(), 0) } ?? -1

@@ -1,3 +1,4 @@
+import CHaloLinux
 import Glibc
 import HaloLinux
 import Testing
@@ -26,6 +27,19 @@ import Foundation
             let after = MonotonicClock.nanoseconds()
             #expect(before <= reading && reading <= after)
         }
+    }
+
+    @Test func theLoopThreadHasNoRseqAreaTheKernelUpdates() throws {
+        let cpuBefore = Box<Int32>(-3), cpuInLoop = Box<Int32>(-3)
+        _ = try runLoop { loop in
+            cpuBefore.value = halo_rseq_cpu_id()
+            loop.schedule(at: MonotonicClock.nanoseconds() + 5_000_000) {
+                cpuInLoop.value = halo_rseq_cpu_id()
+                loop.stop()
+            }
+        }
+        #expect(cpuBefore.value >= 0, "glibc registers an rseq area for every thread on this kernel")
+        #expect(cpuInLoop.value == -1)
     }
 
     @Test func firesTimersInDeadlineOrderNotSchedulingOrder() throws {

@@ -122,6 +122,16 @@ typedef int (*halo_clock_function)(clockid_t, struct timespec *);
 /// else on the advert path reads, and a page walk each time a woken loop touches it.
 halo_clock_function halo_vdso_clock_gettime(void);
 
+/// Unregisters the calling thread's rseq area. glibc registers one for every thread so that
+/// sched_getcpu can read the CPU number the kernel writes there; halod never asks, but with
+/// an area registered every return from the loop's wait makes the kernel read and write it:
+/// one more cold page for each advert. 0 when done (or none was registered), -1 on failure.
+int halo_unregister_rseq(void);
+
+/// The CPU number the kernel keeps in the calling thread's rseq area: -1 once unregistered,
+/// -2 when glibc registered none.
+int halo_rseq_cpu_id(void);
+
 /// prctl(PR_SET_TIMERSLACK) for the calling thread (prctl is variadic: Swift cannot call it).
 int halo_set_timer_slack(unsigned long nanoseconds);
 
