@@ -1,12 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds of the modules an advert passes through put each function in its own
+// Release builds of the modules an advert passes through: each function in its own
 // section, so the linker can lay the advert path out contiguously (hotPathOrder below),
-// and leave exclusivity to the compiler's static checks and to the debug builds the
-// tests run: the dynamic check reads the thread's access set on every access to a
-// class's stored property, one more page an idle master touches each advert.
-let functionSections: [SwiftSetting] = [
+// and exclusivity left to the compiler's static checks and to the debug builds the
+// tests run (the dynamic check reads the thread's access set on every access to a
+// class's stored property: one more page an idle master touches each advert).
+let advertPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-function-sections", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
 ]
 // The advert path's functions in the order gold is to place them: a master wakes every
@@ -32,7 +32,7 @@ let package = Package(
     ],
     targets: [
         // Pure value types shared by every layer: IP addresses and prefixes.
-        .target(name: "HaloNet", swiftSettings: functionSections),
+        .target(name: "HaloNet", swiftSettings: advertPathSettings),
         // The control socket's protocol: requests, replies, the status schema and its text screen (no I/O).
         .target(name: "HaloControl"),
         // Kernel access: libmnl, rtnetlink headers and the CMSG helpers Swift cannot import.
@@ -42,7 +42,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("mnl")]
         ),
         // The thin imperative shell: event loop, netlink addresses and events, raw VRRP and frame sockets.
-        .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"], swiftSettings: functionSections),
+        .target(name: "HaloLinux", dependencies: ["CHaloLinux", "HaloNet"], swiftSettings: advertPathSettings),
         // Network-namespace lab for tests and benchmarks: a bridge "switch", hosts with eth0, fault injection.
         .target(name: "HaloLab", dependencies: ["CHaloLinux", "HaloLinux", "HaloNet"]),
         // Wiring: configuration -> routers -> kernel; the engine loop, supervisor and signals.
@@ -50,14 +50,14 @@ let package = Package(
             name: "HaloDaemon",
             dependencies: ["HaloConfig", "HaloControl", "HaloResources", "VRRP", "HaloLinux", "HaloNet", .product(name: "Logging", package: "swift-log"),
                            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
-            swiftSettings: functionSections
+            swiftSettings: advertPathSettings
         ),
         // Resource groups: agents (OCF, LSB, exec) run through the process runner, and the pure group planner.
         .target(name: "HaloResources", dependencies: ["HaloLinux", "HaloNet", "VRRP"]),
         // keepalived.conf language: lexer, parser, typed model, validation, diagnostics.
         .target(name: "HaloConfig", dependencies: ["HaloNet"]),
         // VRRP packet codec and state machine: no I/O, no clock.
-        .target(name: "VRRP", dependencies: ["HaloNet"], swiftSettings: functionSections),
+        .target(name: "VRRP", dependencies: ["HaloNet"], swiftSettings: advertPathSettings),
         // Deterministic simulated LAN (virtual clock, loss, delay, partitions) driving
         // the state machine; used by the tests and by the halo-sim soak command.
         .target(name: "VRRPSimulation", dependencies: ["VRRP", "HaloNet"]),
@@ -80,7 +80,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: functionSections,
+            swiftSettings: advertPathSettings,
             // Release (as packaged and benchmarked): a position-dependent executable needs no
             // start-up relocations (about 1 MB of .rela.dyn read and 0.4 MB of pages dirtied
             // in every engine process), exports no symbol table nobody looks up, and has the
