@@ -32,14 +32,22 @@ struct DumpLabTests {
         return (nodes[0], nodes[1], dumps)
     }
 
-    /// Waits for a dump file newer than `after` (or any, when nil) and returns its text.
-    private func awaitDump(_ path: String, after previous: String? = nil, seconds: Double = 5) -> String? {
+    /// Waits for a dump file (any, or one that replaced the file with inode `replacing`) and
+    /// returns its text. A new dump is told by its inode, not its text: every dump is a fresh
+    /// file renamed over the last, and two dumps within one advert interval read the same.
+    private func awaitDump(_ path: String, replacing previous: ino_t? = nil, seconds: Double = 5) -> String? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty, text != previous { return text }
+            if let inode = inode(of: path), inode != previous,
+               let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
             usleep(20_000)
         }
         return nil
+    }
+
+    private func inode(of path: String) -> ino_t? {
+        var status = stat()
+        return stat(path, &status) == 0 ? status.st_ino : nil
     }
 
     /// `Key: N` of the first instance in a stats dump: a two-space line when
@@ -109,8 +117,9 @@ struct DumpLabTests {
         #expect(counters["become_master"] as? Int == 1, "\(json)")
         let sent = try #require(counters["advert_sent"] as? Int)
         #expect(sent > 0 && sent <= master.adverts.sent, "dump \(sent), status later \(master.adverts.sent)")
+        let firstJSON = try #require(inode(of: "\(dumps["n1"]!)/keepalived.json"))
         kill(n1Engine, Self.jsonSignal)
-        let again = try #require(awaitDump("\(dumps["n1"]!)/keepalived.json", after: json), "a second dump replaces the first")
+        let again = try #require(awaitDump("\(dumps["n1"]!)/keepalived.json", replacing: firstJSON), "a second dump replaces the first")
         #expect(again.hasPrefix("[{\"data\":"))
 
         // Nothing was killed by a signal it did not expect, and no temporary files remain.
